@@ -1,0 +1,166 @@
+"""Command line: ``intelivision-desktop [--headless] [--source URL] [--analyzer URL] …``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from intelivision_desktop import __version__
+from intelivision_desktop.core.analysis import AnalysisConfig
+from intelivision_desktop.core.session import Session
+from intelivision_desktop.io.recorder import JsonlRecorder
+from intelivision_desktop.io.registry import UrlError, open_analyzer, open_source
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SOURCE = "demo://"
+DEFAULT_ANALYZER = "embedded://rules"
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="intelivision-desktop",
+        description="Operator console for InteliVision: live plots and descriptions.",
+    )
+    p.add_argument(
+        "--source",
+        default=DEFAULT_SOURCE,
+        metavar="URL",
+        help="demo://, replay://PATH?speed=1&loop=0, fake://SCENE?seed=1, or a "
+        "recording file (default: %(default)s)",
+    )
+    p.add_argument(
+        "--analyzer",
+        default=DEFAULT_ANALYZER,
+        metavar="URL",
+        help="embedded://rules (default: %(default)s)",
+    )
+    p.add_argument(
+        "--record",
+        type=Path,
+        metavar="PATH",
+        help="record the session to this JSON Lines file (never overwritten)",
+    )
+    p.add_argument(
+        "--headless",
+        action="store_true",
+        help="no window: one JSON line per description on stdout, logs on stderr",
+    )
+    p.add_argument(
+        "--duration",
+        type=float,
+        metavar="SECONDS",
+        help="stop after this many seconds (default: until the source ends / the window is closed)",
+    )
+    p.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PATH",
+        help="render the window offscreen after --duration (default 5 s), save a PNG, and exit",
+    )
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="push a short generated scene through the whole pipeline offscreen, "
+        "print the outcome, exit 0 on success",
+    )
+    p.add_argument(
+        "--history",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="plot history kept in memory (default: %(default)s)",
+    )
+    p.add_argument(
+        "--window-ms",
+        type=int,
+        metavar="MS",
+        help="aggregation window (default: $AGGREGATION_WINDOW_MS or 2000)",
+    )
+    p.add_argument(
+        "--max-size",
+        type=int,
+        metavar="N",
+        help="frames kept per window (default: $MAX_AGGREGATION_SIZE or 50)",
+    )
+    p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p
+
+
+def analysis_config(args: argparse.Namespace) -> AnalysisConfig:
+    try:
+        cfg = AnalysisConfig.from_env()
+        return AnalysisConfig(
+            args.window_ms if args.window_ms is not None else cfg.window_ms,
+            args.max_size if args.max_size is not None else cfg.max_size,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def build_session(args: argparse.Namespace, source_url: str | None = None) -> Session:
+    """A Session from the command line (raises CliError on bad input)."""
+    url = source_url or args.source
+    try:
+        source = open_source(url)
+        analyzer = open_analyzer(args.analyzer, analysis_config(args))
+    except UrlError as exc:
+        raise CliError(str(exc)) from None
+    recorder = None
+    if args.record is not None:
+        try:
+            recorder = JsonlRecorder(
+                args.record,
+                source=url,
+                analyzer=args.analyzer,
+                settings={"window_ms": analyzer_window(args)},
+            )
+        except OSError as exc:
+            raise CliError(f"cannot record: {exc}") from None
+    if args.history <= 0:
+        raise CliError("--history must be positive")
+    return Session(source, analyzer, recorder, history_s=args.history)
+
+
+def analyzer_window(args: argparse.Namespace) -> int:
+    return analysis_config(args).window_ms
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from intelivision_desktop.app.logs import setup_logging
+
+    try:
+        if args.duration is not None and args.duration <= 0:
+            raise CliError("--duration must be positive")
+        if args.headless:
+            if args.screenshot or args.self_test:
+                raise CliError("--headless cannot be combined with --screenshot or --self-test")
+            setup_logging(args.log_level)
+            session = build_session(args)
+            from intelivision_desktop.app.headless import main_headless
+
+            return main_headless(session, args.duration)
+        setup_logging(args.log_level)
+        analysis_config(args)  # fail early on bad settings
+        from intelivision_desktop.app.gui import main_gui
+
+        return main_gui(args)
+    except CliError as exc:
+        sys.stderr.write(f"intelivision-desktop: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Headless runs: a Session on a plain asyncio loop, one JSON line per description."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import sys
+from typing import TextIO
+
+from intelivision_desktop.core.codec import dumps
+from intelivision_desktop.core.model import Description, Event, LinkState, Problem, StateChange
+from intelivision_desktop.core.session import Session
+
+log = logging.getLogger(__name__)
+
+
+def iso_ms(t_ms: float) -> str:
+    return dt.datetime.fromtimestamp(t_ms / 1000.0, tz=dt.UTC).isoformat(timespec="milliseconds")
+
+
+def description_json(d: Description, source_url: str) -> str:
+    return dumps(
+        {
+            "time": iso_ms(d.t_ms),
+            "t_ms": round(d.t_ms, 3),
+            "device": d.device_id,
+            "text": d.text,
+            "source": d.source,
+            "fallback": d.fallback,
+            "latency_ms": None if d.latency_ms is None else round(d.latency_ms, 3),
+            "frames_from": source_url,
+        }
+    )
+
+
+class Printer:
+    """Session listener that prints descriptions to ``out`` and problems to the log."""
+
+    def __init__(self, session: Session, out: TextIO = sys.stdout) -> None:
+        self.session = session
+        self.out = out
+        self.printed = 0
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Description):
+            try:
+                self.out.write(description_json(event, self.session.source.url) + "\n")
+                self.out.flush()
+            except BrokenPipeError:  # the reader went away (e.g. `| head`): end quietly
+                self.session.stop()
+                return
+            self.printed += 1
+        elif isinstance(event, Problem):
+            log.warning("%s: %s", event.component, event.message)
+        elif isinstance(event, StateChange) and event.state is LinkState.FAILED:
+            log.error("%s failed: %s", event.component, event.detail)
+
+
+async def run_headless(session: Session, duration_s: float | None, out: TextIO = sys.stdout) -> int:
+    """Run until the source ends or ``duration_s`` passes. Exit code: 0 ok, 1 source failed."""
+    printer = Printer(session, out)
+    session.subscribe(printer)
+    from intelivision_desktop.app.logs import STARTUP_LINE
+
+    log.info(
+        "%s (headless, source %s, analyzer %s)",
+        STARTUP_LINE,
+        session.source.url,
+        session.analyzer.url,
+    )
+    await session.run(duration_s)
+    c = session.counters()
+    log.info(
+        "done: %d frames, %d windows, %d descriptions, %d not relevant, %d malformed",
+        c.frames,
+        c.windows,
+        c.descriptions,
+        c.not_relevant,
+        c.malformed,
+    )
+    state, detail = session.states["source"]
+    if state is LinkState.FAILED:
+        sys.stderr.write(f"intelivision-desktop: error: source failed: {detail}\n")
+        return 1
+    return 0
+
+
+def main_headless(session: Session, duration_s: float | None) -> int:
+    return asyncio.run(run_headless(session, duration_s))

@@ -1,0 +1,223 @@
+"""Typed messages shared by every layer: frames, window summaries, descriptions, states.
+
+Names are English here; the Spanish wire keys live only in :mod:`intelivision_desktop.core.codec`.
+All classes are frozen: a message, once published, never changes under a listener.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Distance:
+    """A distance as the detector reports it ("1.2m", "3.0m+", "desconocido")."""
+
+    raw: str
+    """The wire text, kept for forwarding and display."""
+    metres: float | None
+    """Parsed value in metres; None when unknown or unparseable."""
+    at_least: bool = False
+    """True for an open-ended value such as "3.0m+"."""
+
+
+UNKNOWN_DISTANCE = Distance("desconocido", None)
+
+
+@dataclass(frozen=True, slots=True)
+class Blendshape:
+    """One MediaPipe face blendshape score."""
+
+    name: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person detected in one frame (wire: an element of ``personas``)."""
+
+    position: str = "desconocido"
+    """``posicion``: frente | izquierda | derecha | desconocido."""
+    distance: Distance = UNKNOWN_DISTANCE
+    """``distancia``."""
+    expression: str = "no_detectada"
+    """``expresion``."""
+    gesture: str = "ninguno"
+    """``gesto``."""
+    confidence: float | None = None
+    """``confianza``."""
+    id: str | None = None
+    """``id``."""
+    blendshapes: tuple[Blendshape, ...] = ()
+    """``blendshapes``, in wire order."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Unknown wire fields, kept for forwarding."""
+
+
+@dataclass(frozen=True, slots=True)
+class DetectedObject:
+    """An object detected in one frame (wire: an element of ``objetos``)."""
+
+    kind: str = "desconocido"
+    """``tipo`` as sent (COCO English name or already Spanish)."""
+    movement: str = "estatico"
+    """``movimiento``."""
+    direction: str = "frente"
+    """``direccion``."""
+    speed: str | None = None
+    """``velocidad`` (free text)."""
+    distance: Distance = UNKNOWN_DISTANCE
+    """``distancia``."""
+    confidence: float | None = None
+    """``confianza``."""
+    id: str | None = None
+    """``id``."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Unknown wire fields, kept for forwarding."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One detection frame from a device, stamped with its arrival on the session clock."""
+
+    device_id: str
+    """The device (source connection) the frame came from."""
+    arrival_ms: float
+    """Arrival time, epoch ms on the session clock (the recording's timeline when replaying)."""
+    timestamp_ms: int | None = None
+    """The device's own ``timestamp`` (epoch ms, may be skewed or missing)."""
+    camera_active: bool | None = None
+    """``cameraActive``."""
+    people: tuple[Person, ...] = ()
+    objects: tuple[DetectedObject, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Unknown top-level wire fields, kept for forwarding."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonGroup:
+    """People of one window grouped by (position, expression, gesture, blendshape key)."""
+
+    person: Person
+    """The first person of the group, with the group's merged blendshapes."""
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectGroup:
+    """Objects of one window grouped by (Spanish kind, movement, direction)."""
+
+    obj: DetectedObject
+    """The first object of the group, its kind translated to Spanish."""
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a window contained (wire: ``dataUsed``)."""
+
+    people: tuple[PersonGroup, ...]
+    objects: tuple[ObjectGroup, ...]
+    total_frames: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.people and not self.objects
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A closed aggregation window for one device."""
+
+    device_id: str
+    frames: tuple[Frame, ...]
+    closed_ms: float
+    """Session-clock time at which the window was closed ("now" of the closing frame)."""
+
+    @property
+    def start_ms(self) -> float:
+        return self.frames[0].arrival_ms
+
+    @property
+    def last_ms(self) -> float:
+        return self.frames[-1].arrival_ms
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """A description of a window, from whichever analyzer produced it."""
+
+    device_id: str
+    text: str
+    t_ms: float
+    """Session-clock time of the description (when the analyzer published it)."""
+    source: str
+    """Who described it: ``rules``, ``bedrock-agent``, ``socketio``, ``apigw``, ``recorded`` …"""
+    fallback: bool = False
+    """True when the AI failed and the rules answered (as the backend's ``fallback``)."""
+    latency_ms: float | None = None
+    """End to end: last frame of the window handed over → description received."""
+    summary: Summary | None = None
+    """The window summary (``dataUsed``) when known."""
+    window_start_ms: float | None = None
+    window_end_ms: float | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    """Extra information for the detail pane (trace, token usage, raw message …)."""
+
+
+class LinkState(enum.StrEnum):
+    """Lifecycle of a source or analyzer link."""
+
+    IDLE = "idle"
+    CONNECTING = "connecting"
+    LIVE = "live"
+    RETRYING = "retrying"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """A component changed state."""
+
+    component: str
+    """``source`` or ``analyzer``."""
+    state: LinkState
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameBatch:
+    """Frames handed to the session together (one source wake-up)."""
+
+    frames: tuple[Frame, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A counted, non-fatal problem (malformed input, dropped message …)."""
+
+    component: str
+    kind: str
+    """Counter name, e.g. ``malformed``."""
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Counters:
+    """Snapshot of the session's counters."""
+
+    frames: int = 0
+    windows: int = 0
+    descriptions: int = 0
+    not_relevant: int = 0
+    malformed: int = 0
+    problems: Mapping[str, int] = field(default_factory=dict)
+    recorded: int = 0
+
+
+Event = FrameBatch | Description | StateChange | Problem

@@ -1,0 +1,65 @@
+"""The seams between the Session and its parts: sources, analyzers, recorders.
+
+Implementations live in ``io/`` (sources, links, recorder files) and ``core/`` (the embedded
+rules analyzer). The Session is the one object they all talk to, through the sink protocols.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from intelivision_desktop.core.model import Description, Frame, LinkState
+
+
+class SourceSink(Protocol):
+    """What a source calls (always on the loop thread)."""
+
+    def push_frames(self, frames: Sequence[Frame]) -> None: ...
+    def set_state(self, component: str, state: LinkState, detail: str = "") -> None: ...
+    def problem(self, component: str, kind: str, message: str, count: int = 1) -> None: ...
+
+
+class AnalyzerSink(SourceSink, Protocol):
+    """What an analyzer calls, in addition to the source calls."""
+
+    def publish(self, description: Description) -> None: ...
+    def count(self, kind: str, n: int = 1) -> None: ...
+
+
+class Source(Protocol):
+    """A producer of frames, chosen by URL."""
+
+    url: str
+    live: bool
+    """True when arrival time is wall time; False for replays (the recording's clock)."""
+
+    async def run(self, sink: SourceSink) -> None:
+        """Produce frames until finished (return) or cancelled."""
+        ...
+
+
+class Analyzer(Protocol):
+    """Turns frames into descriptions (embedded rules, Bedrock, a remote backend)."""
+
+    url: str
+
+    def bind(self, sink: AnalyzerSink) -> None: ...
+
+    def submit(self, frame: Frame) -> None:
+        """Hand over one frame. Must be fast and never block."""
+        ...
+
+    def device_gone(self, device_id: str) -> None:
+        """Forget a device's state (its connection ended)."""
+        ...
+
+    async def run(self) -> None:
+        """Background work (connections, requests); returns when cancelled or done."""
+        ...
+
+
+class Recorder(Protocol):
+    def write_frames(self, frames: Sequence[Frame]) -> None: ...
+    def write_description(self, description: Description) -> None: ...
+    def close(self) -> None: ...

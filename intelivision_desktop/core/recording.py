@@ -1,0 +1,225 @@
+"""The recording format: JSON Lines, append-only, one record per line.
+
+Line 1 is a header record; then frame and description records in arrival order, each with
+its arrival time ``t`` (epoch ms on the session clock)::
+
+    {"type":"header","format":"intelivision-recording","version":1,"app_version":"0.1.0",
+     "created_ms":…,"source":"demo://","analyzer":"embedded://rules","settings":{…}}
+    {"type":"frame","t":1767000000000.0,"device":"demo","data":{…the wire frame…}}
+    {"type":"description","t":…,"device":"demo","text":"Persona alegre izquierda",
+     "source":"rules","fallback":false,"latency_ms":0.1,"window_start":…,"window_end":…,
+     "dataUsed":{…}}
+
+The parser also accepts a plain JSON Lines file of wire frames (one ``sensor-data`` object
+per line, no ``type``), timed by their ``timestamp``. A garbled or truncated line is counted
+and skipped; the lines around it are kept. This module does no I/O: it turns lines into
+records and records into lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from intelivision_desktop.core.codec import (
+    FrameError,
+    decode_frame,
+    decode_summary,
+    dumps,
+    encode_frame,
+    encode_summary,
+    loads,
+)
+from intelivision_desktop.core.model import Description, Frame
+
+FORMAT = "intelivision-recording"
+FORMAT_VERSION = 1
+PLAIN_FRAME_GAP_MS = 200.0
+"""Spacing given to plain wire frames that carry no timestamp."""
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The first record of a recording."""
+
+    version: int
+    app_version: str = ""
+    created_ms: float | None = None
+    source: str = ""
+    analyzer: str = ""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+Record = Header | Frame | Description
+
+
+def header_line(
+    *,
+    app_version: str,
+    created_ms: float,
+    source: str,
+    analyzer: str,
+    settings: Mapping[str, Any] | None = None,
+) -> str:
+    return dumps(
+        {
+            "type": "header",
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "app_version": app_version,
+            "created_ms": created_ms,
+            "source": source,
+            "analyzer": analyzer,
+            "settings": dict(settings or {}),
+        }
+    )
+
+
+def frame_line(frame: Frame) -> str:
+    return dumps(
+        {
+            "type": "frame",
+            "t": frame.arrival_ms,
+            "device": frame.device_id,
+            "data": encode_frame(frame),
+        }
+    )
+
+
+def description_line(d: Description) -> str:
+    rec: dict[str, Any] = {
+        "type": "description",
+        "t": d.t_ms,
+        "device": d.device_id,
+        "text": d.text,
+        "source": d.source,
+        "fallback": d.fallback,
+        "latency_ms": d.latency_ms,
+        "window_start": d.window_start_ms,
+        "window_end": d.window_end_ms,
+    }
+    if d.summary is not None:
+        rec["dataUsed"] = encode_summary(d.summary)
+    if d.detail:
+        rec["detail"] = dict(d.detail)
+    return dumps(rec)
+
+
+def _opt_float(v: Any, what: str) -> float | None:
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise FrameError(f"{what}: expected a number")
+    return float(v)
+
+
+def _time(v: Any) -> float:
+    t = _opt_float(v, "t")
+    if t is None:
+        raise FrameError("record has no time 't'")
+    return t
+
+
+class RecordingParser:
+    """Turns recording lines into records, counting (not raising on) bad lines."""
+
+    MAX_ERRORS_KEPT = 20
+
+    def __init__(self, default_device: str = "replay") -> None:
+        self.default_device = default_device
+        self.header: Header | None = None
+        self.line_no = 0
+        self.bad_lines = 0
+        self.errors: list[str] = []
+        """The first few problems, as ``line N: message``."""
+        self._last_plain_ms: float | None = None
+
+    def _bad(self, message: str) -> None:
+        self.bad_lines += 1
+        if len(self.errors) < self.MAX_ERRORS_KEPT:
+            self.errors.append(f"line {self.line_no}: {message}")
+
+    def feed(self, line: str | bytes) -> Record | None:
+        """Parse one line. Returns None for blank or bad lines (bad ones are counted)."""
+        self.line_no += 1
+        if not line.strip():
+            return None
+        try:
+            obj = loads(line)
+            return self._record(obj)
+        except FrameError as exc:
+            self._bad(str(exc))
+            return None
+
+    def _record(self, obj: Any) -> Record:
+        if not isinstance(obj, dict):
+            raise FrameError(f"expected a JSON object, got {type(obj).__name__}")
+        kind = obj.get("type")
+        if kind is None:
+            return self._plain_frame(obj)
+        if kind == "frame":
+            device = obj.get("device", self.default_device)
+            if not isinstance(device, str):
+                raise FrameError("device: expected text")
+            return decode_frame(obj.get("data"), device_id=device, arrival_ms=_time(obj.get("t")))
+        if kind == "description":
+            return self._description(obj)
+        if kind == "header":
+            return self._header(obj)
+        raise FrameError(f"unknown record type {kind!r:.40}")
+
+    def _plain_frame(self, obj: dict[str, Any]) -> Frame:
+        ts = obj.get("timestamp")
+        if isinstance(ts, int | float) and not isinstance(ts, bool):
+            t = float(ts)
+        elif self._last_plain_ms is not None:
+            t = self._last_plain_ms + PLAIN_FRAME_GAP_MS
+        else:
+            t = 0.0
+        frame = decode_frame(obj, device_id=self.default_device, arrival_ms=t)
+        self._last_plain_ms = t
+        return frame
+
+    def _header(self, obj: dict[str, Any]) -> Header:
+        if obj.get("format") != FORMAT:
+            raise FrameError(f"header: not an {FORMAT} file")
+        version = obj.get("version")
+        if not isinstance(version, int) or version < 1:
+            raise FrameError("header: bad version")
+        if version > FORMAT_VERSION:
+            raise FrameError(
+                f"header: format version {version} is newer than this app reads ({FORMAT_VERSION})"
+            )
+        settings = obj.get("settings") or {}
+        h = Header(
+            version=version,
+            app_version=str(obj.get("app_version", "")),
+            created_ms=_opt_float(obj.get("created_ms"), "created_ms"),
+            source=str(obj.get("source", "")),
+            analyzer=str(obj.get("analyzer", "")),
+            settings=settings if isinstance(settings, dict) else {},
+        )
+        if self.header is None:
+            self.header = h
+        return h
+
+    def _description(self, obj: dict[str, Any]) -> Description:
+        text = obj.get("text")
+        if not isinstance(text, str):
+            raise FrameError("description: text missing")
+        device = obj.get("device", self.default_device)
+        summary = decode_summary(obj["dataUsed"]) if "dataUsed" in obj else None
+        detail = obj.get("detail")
+        return Description(
+            device_id=str(device),
+            text=text,
+            t_ms=_time(obj.get("t")),
+            source=str(obj.get("source", "recorded")),
+            fallback=bool(obj.get("fallback", False)),
+            latency_ms=_opt_float(obj.get("latency_ms"), "latency_ms"),
+            summary=summary,
+            window_start_ms=_opt_float(obj.get("window_start"), "window_start"),
+            window_end_ms=_opt_float(obj.get("window_end"), "window_end"),
+            detail=detail if isinstance(detail, dict) else {},
+        )

@@ -1,0 +1,214 @@
+"""The Session hub: one source, one analyzer, an optional recorder, and listeners.
+
+Every frame is decoded by the source, then here: recorded, stored as channels, handed to the
+analyzer. Descriptions come back, are recorded, kept, and published. Listeners (the Qt
+adapter, the headless printer, tests) receive typed events synchronously on the loop thread.
+The session owns its tasks; :meth:`run` returns only when all of them have ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+
+from intelivision_desktop.core.channels import ChannelStore, derive_channels
+from intelivision_desktop.core.model import (
+    Counters,
+    Description,
+    Event,
+    Frame,
+    FrameBatch,
+    LinkState,
+    Problem,
+    StateChange,
+)
+from intelivision_desktop.core.ports import Analyzer, Recorder, Source
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[Event], None]
+
+DEFAULT_HISTORY_S = 600.0
+CAMERA_MAX_HZ = 10.0
+MAX_DESCRIPTIONS_KEPT = 50_000
+
+
+class Session:
+    """Wires a source to an analyzer, a recorder and the listeners."""
+
+    def __init__(
+        self,
+        source: Source,
+        analyzer: Analyzer,
+        recorder: Recorder | None = None,
+        *,
+        history_s: float = DEFAULT_HISTORY_S,
+    ) -> None:
+        self.source = source
+        self.analyzer = analyzer
+        self.recorder = recorder
+        self.history_s = history_s
+        self.stores: dict[str, ChannelStore] = {}
+        """Channel store per device id."""
+        self.descriptions: deque[Description] = deque(maxlen=MAX_DESCRIPTIONS_KEPT)
+        self.states: dict[str, tuple[LinkState, str]] = {
+            "source": (LinkState.IDLE, ""),
+            "analyzer": (LinkState.IDLE, ""),
+        }
+        self._listeners: list[Listener] = []
+        self._counts: Counter[str] = Counter()
+        self._problems: Counter[str] = Counter()
+        self.last_problem: Problem | None = None
+        self._stop: asyncio.Event | None = None
+        self.last_frame_ms: float | None = None
+        analyzer.bind(self)
+
+    # --- listeners ------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener; returns a function that removes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _emit(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not stop the data
+                log.exception("session listener failed on %s", type(event).__name__)
+
+    # --- sinks (called by source and analyzer) --------------------------------------------
+
+    def push_frames(self, frames: Sequence[Frame]) -> None:
+        if not frames:
+            return
+        batch = tuple(frames)
+        self._counts["frames"] += len(batch)
+        if self.recorder is not None:
+            try:
+                self.recorder.write_frames(batch)
+                self._counts["recorded"] += len(batch)
+            except (OSError, ValueError) as exc:  # disk full, closed file: say so, go on
+                self.problem("recorder", "record_failed", f"recording failed: {exc}")
+        for f in batch:
+            store = self.stores.get(f.device_id)
+            if store is None:
+                cap = max(64, int(self.history_s * CAMERA_MAX_HZ))
+                store = self.stores[f.device_id] = ChannelStore(cap)
+            store.append(f.arrival_ms / 1000.0, derive_channels(f))
+        self.last_frame_ms = batch[-1].arrival_ms
+        self._emit(FrameBatch(batch))
+        for f in batch:
+            try:
+                self.analyzer.submit(f)
+            except Exception as exc:
+                log.exception("analyzer failed on a frame")
+                self.problem("analyzer", "analyzer_error", f"analyzer error: {exc}")
+
+    def publish(self, description: Description) -> None:
+        self._counts["descriptions"] += 1
+        self.descriptions.append(description)
+        if self.recorder is not None:
+            try:
+                self.recorder.write_description(description)
+            except (OSError, ValueError) as exc:
+                self.problem("recorder", "record_failed", f"recording failed: {exc}")
+        self._emit(description)
+
+    def count(self, kind: str, n: int = 1) -> None:
+        self._counts[kind] += n
+
+    def set_state(self, component: str, state: LinkState, detail: str = "") -> None:
+        if self.states.get(component) == (state, detail):
+            return
+        self.states[component] = (state, detail)
+        log.info("%s: %s %s", component, state.value, detail)
+        self._emit(StateChange(component, state, detail))
+
+    def problem(self, component: str, kind: str, message: str, count: int = 1) -> None:
+        self._problems[kind] += count
+        if kind == "malformed":
+            self._counts["malformed"] += count
+        p = Problem(component, kind, message)
+        self.last_problem = p
+        self._emit(p)
+
+    # --- state ----------------------------------------------------------------------------
+
+    def counters(self) -> Counters:
+        c = self._counts
+        return Counters(
+            frames=c["frames"],
+            windows=c["windows"],
+            descriptions=c["descriptions"],
+            not_relevant=c["not_relevant"],
+            malformed=c["malformed"],
+            problems=dict(self._problems),
+            recorded=c["recorded"],
+        )
+
+    def set_recorder(self, recorder: Recorder | None) -> None:
+        """Start, stop or switch recording while running; the old recorder is closed."""
+        old, self.recorder = self.recorder, recorder
+        if old is not None and old is not recorder:
+            try:
+                old.close()
+            except (OSError, ValueError) as exc:
+                self.problem("recorder", "record_failed", f"closing the recording: {exc}")
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Ask :meth:`run` to end (safe to call before or during run, more than once)."""
+        if self._stop is None:
+            self._stop = asyncio.Event()
+        self._stop.set()
+
+    async def _run_source(self) -> None:
+        self.set_state("source", LinkState.CONNECTING, self.source.url)
+        try:
+            await self.source.run(self)
+        except asyncio.CancelledError:
+            self.set_state("source", LinkState.STOPPED)
+            raise
+        except Exception as exc:
+            log.exception("source %s failed", self.source.url)
+            self.set_state("source", LinkState.FAILED, str(exc) or type(exc).__name__)
+        else:
+            self.set_state("source", LinkState.FINISHED)
+
+    async def _run_analyzer(self) -> None:
+        try:
+            await self.analyzer.run()
+            await asyncio.Event().wait()  # an analyzer with no background work stays bound
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("analyzer %s failed", self.analyzer.url)
+            self.set_state("analyzer", LinkState.FAILED, str(exc) or type(exc).__name__)
+
+    async def run(self, duration_s: float | None = None) -> None:
+        """Run until the source finishes, :meth:`stop` is called, or ``duration_s`` passes."""
+        if self._stop is None:
+            self._stop = asyncio.Event()
+        stop = self._stop
+        try:
+            async with asyncio.TaskGroup() as tg:
+                src = tg.create_task(self._run_source(), name="session-source")
+                ana = tg.create_task(self._run_analyzer(), name="session-analyzer")
+                stopper = tg.create_task(stop.wait(), name="session-stop")
+                await asyncio.wait(
+                    {src, stopper}, timeout=duration_s, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in (src, ana, stopper):
+                    task.cancel()
+        finally:
+            if self.states["analyzer"][0] not in (LinkState.FAILED,):
+                self.set_state("analyzer", LinkState.STOPPED)
+            if self.recorder is not None:
+                try:
+                    self.recorder.close()
+                except (OSError, ValueError) as exc:
+                    self.problem("recorder", "record_failed", f"closing the recording: {exc}")

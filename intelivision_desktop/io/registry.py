@@ -1,0 +1,132 @@
+"""Sources and analyzers chosen by URL: the one language of the CLI, the settings and tests.
+
+Sources: ``demo://``, ``replay://PATH?speed=1&loop=0``, ``fake://SCENE?seed=1&speed=1``, or a
+plain path to a recording. Analyzers: ``embedded://rules``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from intelivision_desktop.core.analysis import AnalysisConfig
+from intelivision_desktop.core.embedded import RulesAnalyzer
+from intelivision_desktop.core.ports import Analyzer, Source
+from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.sources import DemoSource, FakeSource, ReplaySource, parse_speed
+
+
+class UrlError(ValueError):
+    """A source or analyzer URL that cannot be used; the message says why."""
+
+
+def _params(query: str, allowed: set[str], url: str) -> dict[str, str]:
+    raw = parse_qs(query, keep_blank_values=True)
+    unknown = set(raw) - allowed
+    if unknown:
+        raise UrlError(
+            f"{url}: unknown option(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(sorted(allowed)) or 'none'}"
+        )
+    return {k: v[-1] for k, v in raw.items()}
+
+
+def _flag(value: str | None, name: str) -> bool:
+    if value is None:
+        return False
+    v = value.strip().lower()
+    if v in ("1", "true", "yes", "on", ""):
+        return True
+    if v in ("0", "false", "no", "off"):
+        return False
+    raise UrlError(f"{name} must be 0 or 1, got {value!r}")
+
+
+def _speed(value: str | None) -> float | None:
+    if value is None:
+        return 1.0
+    try:
+        return parse_speed(value)
+    except ValueError as exc:
+        raise UrlError(str(exc)) from None
+
+
+def open_source(url: str) -> Source:
+    """Build the source a URL names. Raises :class:`UrlError` with a clear message."""
+    url = url.strip()
+    if "://" not in url:
+        path = Path(url).expanduser()
+        if path.is_file():
+            return ReplaySource(path)
+        raise UrlError(
+            f"{url!r} is neither a source URL (demo://, replay://PATH, fake://SCENE) "
+            "nor a readable recording file"
+        )
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "demo":
+        p = _params(parts.query, {"speed", "loop"}, url)
+        try:
+            files = demo_recordings()
+        except FileNotFoundError as exc:
+            raise UrlError(str(exc)) from None
+        if parts.netloc or parts.path.strip("/"):
+            name = (parts.netloc + parts.path).strip("/")
+            files = [f for f in files if f.stem == name]
+            if not files:
+                known = ", ".join(f.stem for f in demo_recordings())
+                raise UrlError(f"no demo scene {name!r}; known: {known}")
+        loop = _flag(p.get("loop", "1"), "loop")
+        return DemoSource(files, url=url, speed=_speed(p.get("speed")), loop=loop)
+    if scheme == "replay":
+        p = _params(parts.query, {"speed", "loop", "anchor"}, url)
+        path = Path(unquote(parts.netloc + parts.path)).expanduser()
+        if not path.is_file():
+            raise UrlError(f"cannot read recording {str(path)!r}: no such file")
+        anchor = p.get("anchor", "recording")
+        if anchor not in ("recording", "now"):
+            raise UrlError("anchor must be 'recording' or 'now'")
+        return ReplaySource(
+            path,
+            url=url,
+            speed=_speed(p.get("speed")),
+            loop=_flag(p.get("loop"), "loop"),
+            anchor_now=anchor == "now",
+        )
+    if scheme == "fake":
+        p = _params(parts.query, {"seed", "speed", "loop", "hz", "duration"}, url)
+        scene = (parts.netloc + parts.path).strip("/") or "person_waves"
+        try:
+            seed = int(p.get("seed", "1"))
+            hz = float(p.get("hz", "5"))
+            duration = float(p["duration"]) if "duration" in p else None
+        except ValueError as exc:
+            raise UrlError(f"{url}: {exc}") from None
+        if not 0.1 <= hz <= 1000:
+            raise UrlError(f"{url}: hz must be between 0.1 and 1000")
+        try:
+            return FakeSource(
+                scene,
+                seed=seed,
+                hz=hz,
+                speed=_speed(p.get("speed")),
+                loop=_flag(p.get("loop", "1"), "loop"),
+                duration_s=duration,
+                url=url,
+            )
+        except ValueError as exc:
+            raise UrlError(f"{url}: {exc}") from None
+    raise UrlError(f"unknown source scheme {scheme!r} in {url!r}; use demo://, replay://, fake://")
+
+
+def open_analyzer(url: str, config: AnalysisConfig | None = None) -> Analyzer:
+    """Build the analyzer a URL names. Raises :class:`UrlError` with a clear message."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "embedded":
+        kind = (parts.netloc + parts.path).strip("/") or "rules"
+        if kind == "rules":
+            return RulesAnalyzer(config, perf_clock=time.perf_counter)
+        raise UrlError(f"embedded analyzer {kind!r} is not available yet; use embedded://rules")
+    raise UrlError(f"unknown analyzer {url!r}; this version supports embedded://rules")

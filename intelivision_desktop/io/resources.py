@@ -1,0 +1,39 @@
+"""Where the shipped resources are: inside the wheel, the PyInstaller bundle, or the checkout."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_PKG = Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    """The ``resources/`` folder (recordings, prompts, icons)."""
+    candidates = [_PKG / "resources", _PKG.parent / "resources"]
+    meipass = getattr(sys, "_MEIPASS", None)
+    if meipass:
+        candidates.insert(0, Path(meipass) / "intelivision_desktop" / "resources")
+    for c in candidates:
+        if (c / "recordings").is_dir():
+            return c
+    raise FileNotFoundError(
+        "the app's resources folder is missing (looked in: "
+        + ", ".join(str(c) for c in candidates)
+        + "); reinstall the app"
+    )
+
+
+DEMO_ORDER = ("person_waves", "car_and_dog", "busy_street", "quiet_corridor")
+
+
+def demo_recordings() -> list[Path]:
+    """The bundled demo recordings: the tour order first, any others after, by name."""
+    rank = {name: i for i, name in enumerate(DEMO_ORDER)}
+    files = sorted(
+        (resources_dir() / "recordings").glob("*.jsonl"),
+        key=lambda p: (rank.get(p.stem, len(rank)), p.stem),
+    )
+    if not files:
+        raise FileNotFoundError("no demo recordings in " + str(resources_dir() / "recordings"))
+    return files

@@ -1,0 +1,39 @@
+"""The thin Qt adapter over a Session: its events become Qt signals on the GUI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from intelivision_desktop.core.model import Description, Event, FrameBatch, Problem, StateChange
+from intelivision_desktop.core.session import Session
+
+
+class SessionBridge(QObject):
+    """Re-emits a Session's events as signals. The session runs on the same (qasync) loop."""
+
+    frames = Signal(int)
+    """Number of frames in a batch (plots redraw on their own timer, not per batch)."""
+    description = Signal(object)
+    """A :class:`Description`."""
+    state = Signal(str, str, str)
+    """component, state, detail."""
+    problem = Signal(object)
+    """A :class:`Problem`."""
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._unsubscribe = session.subscribe(self._on_event)
+
+    def detach(self) -> None:
+        self._unsubscribe()
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, FrameBatch):
+            self.frames.emit(len(event.frames))
+        elif isinstance(event, Description):
+            self.description.emit(event)
+        elif isinstance(event, StateChange):
+            self.state.emit(event.component, event.state.value, event.detail)
+        elif isinstance(event, Problem):
+            self.problem.emit(event)

@@ -1,0 +1,262 @@
+"""The main window: plots, description timeline, toolbar and status bar.
+
+It renders what the Session publishes (through :class:`SessionBridge`) and sends the
+operator's intents back as signals; it never opens sources or files itself.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QWidget,
+)
+
+from intelivision_desktop.core.model import Description, LinkState, Problem
+from intelivision_desktop.core.session import Session
+from intelivision_desktop.ui.bridge import SessionBridge
+from intelivision_desktop.ui.plots import PlotPanel
+from intelivision_desktop.ui.timeline import TimelineView
+
+HISTORY_CHOICES = (("30 s", 30.0), ("2 min", 120.0), ("10 min", 600.0))
+OPEN_RECORDING = "open-recording"
+STATE_COLOURS = {
+    LinkState.LIVE.value: "#2e7d32",
+    LinkState.CONNECTING.value: "#f9a825",
+    LinkState.RETRYING.value: "#ef6c00",
+    LinkState.FAILED.value: "#c62828",
+}
+
+
+class MainWindow(QMainWindow):
+    """The operator's console."""
+
+    source_requested = Signal(str)
+    """The operator chose another source URL."""
+    record_toggled = Signal(bool)
+    closed = Signal()
+
+    def __init__(self, sources: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("InteliVision Desktop")
+        self.setObjectName("MainWindow")
+        self.resize(1280, 800)
+        self.session: Session | None = None
+        self.bridge: SessionBridge | None = None
+        self._device: str | None = None
+
+        self.plots = PlotPanel(self)
+        self.timeline = TimelineView(self)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.setObjectName("mainSplitter")
+        split.addWidget(self.plots)
+        split.addWidget(self.timeline)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([760, 520])
+        self.setCentralWidget(split)
+        self.timeline.selected.connect(self.plots.mark)
+
+        self._build_toolbar(sources)
+        self._build_statusbar()
+        self.plots.follow_changed.connect(self.follow_action.setChecked)
+
+        self._rate_samples: deque[tuple[float, int, int]] = deque(maxlen=120)
+        self._status_timer_id = self.startTimer(1000)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme)
+        self._restore_geometry()
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _build_toolbar(self, sources: list[tuple[str, str]]) -> None:
+        tb = QToolBar("Main", self)
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        self.addToolBar(tb)
+        tb.addWidget(QLabel(" Source: "))
+        self.source_combo = QComboBox(self)
+        self.source_combo.setObjectName("sourceCombo")
+        for label, url in sources:
+            self.source_combo.addItem(label, url)
+        self.source_combo.addItem("Open recording or frames file…", OPEN_RECORDING)
+        self.source_combo.activated.connect(self._on_source_chosen)
+        tb.addWidget(self.source_combo)
+        tb.addSeparator()
+        self.record_action = QAction("● Record", self)
+        self.record_action.setObjectName("recordAction")
+        self.record_action.setCheckable(True)
+        self.record_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.record_action.setToolTip("Record this session to a file (Ctrl+R)")
+        self.record_action.toggled.connect(self.record_toggled)
+        tb.addAction(self.record_action)
+        tb.addSeparator()
+        self.follow_action = QAction("Follow live", self)
+        self.follow_action.setObjectName("followAction")
+        self.follow_action.setCheckable(True)
+        self.follow_action.setChecked(True)
+        self.follow_action.setShortcut(QKeySequence("F"))
+        self.follow_action.setToolTip("Keep the newest data in view (F); pan or select to pause")
+        self.follow_action.toggled.connect(self.plots.set_follow)
+        tb.addAction(self.follow_action)
+        tb.addWidget(QLabel("  History: "))
+        self.history_combo = QComboBox(self)
+        self.history_combo.setObjectName("historyCombo")
+        for label, secs in HISTORY_CHOICES:
+            self.history_combo.addItem(label, secs)
+        self.history_combo.setCurrentIndex(1)
+        self.history_combo.currentIndexChanged.connect(
+            lambda i: self.plots.set_history(float(self.history_combo.itemData(i)))
+        )
+        self.plots.set_history(float(self.history_combo.currentData()))
+        tb.addWidget(self.history_combo)
+
+    def _build_statusbar(self) -> None:
+        sb = self.statusBar()
+        self.source_label = QLabel("source: idle")
+        self.analyzer_label = QLabel("analyzer: idle")
+        self.rate_label = QLabel("0.0 frames/s")
+        self.desc_label = QLabel("0 descriptions/min")
+        self.skipped_label = QLabel("0 not relevant")
+        self.malformed_label = QLabel("0 malformed")
+        self.record_label = QLabel("")
+        for i, w in enumerate(
+            (
+                self.source_label,
+                self.analyzer_label,
+                self.rate_label,
+                self.desc_label,
+                self.skipped_label,
+                self.malformed_label,
+                self.record_label,
+            )
+        ):
+            w.setObjectName(f"status{i}")
+            sb.addPermanentWidget(w) if i >= 2 else sb.addWidget(w)
+        self.malformed_label.setToolTip("Inputs that could not be read; the rest was kept.")
+        self.skipped_label.setToolTip("Windows judged not relevant (nothing new): silence.")
+
+    # --- session --------------------------------------------------------------------------
+
+    def attach(self, session: Session, source_label: str | None = None) -> None:
+        """Show a (new) session: plots and timeline start empty."""
+        if self.bridge is not None:
+            self.bridge.detach()
+            self.bridge.deleteLater()
+        self.session = session
+        self.bridge = SessionBridge(session, self)
+        self.bridge.frames.connect(self._on_frames)
+        self.bridge.description.connect(self._on_description)
+        self.bridge.state.connect(self._on_state)
+        self.bridge.problem.connect(self._on_problem)
+        self._device = None
+        self.plots.attach(None)
+        self.timeline.clear()
+        self._rate_samples.clear()
+        idx = self.source_combo.findData(session.source.url)
+        if idx >= 0:
+            self.source_combo.setCurrentIndex(idx)
+        elif source_label:
+            self.source_combo.insertItem(0, source_label, session.source.url)
+            self.source_combo.setCurrentIndex(0)
+        for comp, (state, detail) in session.states.items():
+            self._on_state(comp, state.value, detail)
+        self.plots.start()
+        self._update_status()
+
+    def _on_frames(self, _n: int) -> None:
+        if self._device is None and self.session is not None and self.session.stores:
+            self._device = next(iter(self.session.stores))
+            self.plots.attach(self.session.stores[self._device])
+
+    def _on_description(self, d: Description) -> None:
+        self.timeline.add(d)
+        if self._device is None or d.device_id == self._device:
+            self.plots.add_marker(d)
+
+    def _on_state(self, component: str, state: str, detail: str) -> None:
+        label = self.source_label if component == "source" else self.analyzer_label
+        colour = STATE_COLOURS.get(state)
+        text = f"{component}: {state}" + (f" — {detail}" if detail else "")
+        label.setText(text if colour is None else f'<span style="color:{colour}">●</span> {text}')
+        label.setToolTip(text)
+
+    def _on_problem(self, p: Problem) -> None:
+        self.statusBar().showMessage(f"{p.component}: {p.message}", 8000)
+
+    def set_recording(self, path: str | None) -> None:
+        """Reflect the recorder state (the controller decides)."""
+        self.record_action.blockSignals(True)
+        self.record_action.setChecked(path is not None)
+        self.record_action.blockSignals(False)
+        self.record_label.setText("" if path is None else f"● recording to {path}")
+        self.record_label.setStyleSheet("color:#c62828" if path else "")
+
+    # --- status ---------------------------------------------------------------------------
+
+    def timerEvent(self, event: object) -> None:
+        self._update_status()
+
+    def _update_status(self) -> None:
+        if self.session is None:
+            return
+        c = self.session.counters()
+        now = time.monotonic()
+        self._rate_samples.append((now, c.frames, c.descriptions))
+        t0, f0, _ = self._rate_samples[max(0, len(self._rate_samples) - 4)]
+        fps = (c.frames - f0) / (now - t0) if now > t0 else 0.0
+        old = next((s for s in self._rate_samples if now - s[0] <= 60.0), self._rate_samples[0])
+        span = now - old[0]
+        dpm = (c.descriptions - old[2]) * 60.0 / span if span >= 1.0 else 0.0
+        self.rate_label.setText(f"{fps:.1f} frames/s")
+        self.desc_label.setText(f"{dpm:.0f} descriptions/min")
+        self.skipped_label.setText(f"{c.not_relevant} not relevant")
+        self.malformed_label.setText(f"{c.malformed} malformed")
+        self.malformed_label.setStyleSheet("color:#c62828" if c.malformed else "")
+
+    # --- intents --------------------------------------------------------------------------
+
+    def _on_source_chosen(self, index: int) -> None:
+        url = self.source_combo.itemData(index)
+        if url == OPEN_RECORDING:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open a recording or frames file", "", "JSON Lines (*.jsonl *.json);;All (*)"
+            )
+            if self.session is not None:
+                cur = self.source_combo.findData(self.session.source.url)
+                self.source_combo.setCurrentIndex(max(cur, 0))
+            if not path:
+                return
+            url = f"replay://{path}"
+        self.source_requested.emit(str(url))
+
+    def _on_scheme(self, *_: object) -> None:
+        self.plots.apply_palette()
+
+    # --- persistence ----------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        s = QSettings()
+        geo = s.value("window/geometry")
+        state = s.value("window/state")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        self.plots.stop()
+        self.killTimer(self._status_timer_id)
+        self.closed.emit()
+        super().closeEvent(event)
