@@ -54,6 +54,8 @@ class PlotPanel(QWidget):
             plot = self.glw.addPlot(row=i, col=0, axisItems={"bottom": axis})
             plot.setTitle(CHANNEL_GROUPS[group], size="9pt")
             plot.showGrid(x=True, y=True, alpha=0.25)
+            for name in ("left", "bottom"):  # major and first minor ticks only: cheaper grid
+                plot.getAxis(name).setStyle(maxTickLevel=1)
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
             legend = plot.addLegend(
@@ -77,7 +79,7 @@ class PlotPanel(QWidget):
             plot = self.plots[spec.group]
             curve = plot.plot(
                 name=spec.label,
-                pen=pg.mkPen(PALETTE[color % len(PALETTE)], width=1.6),
+                pen=pg.mkPen(PALETTE[color % len(PALETTE)], width=1),
                 connect="finite",
             )
             curve.setDownsampling(auto=True, method="peak")

@@ -1,0 +1,52 @@
+"""Qt fixtures: a qasync loop over pytest-qt's QApplication, with leak checks.
+
+pytest-qt does not drive asyncio; scenarios run as coroutines on ``qloop`` with
+``qloop.run_until_complete(asyncio.wait_for(scenario(), timeout))``. Exceptions raised in
+loop callbacks are collected and fail the test at teardown, as do tasks left running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    errors: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, ctx: errors.append(ctx))
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        assert not pending, f"tasks left running: {[t.get_name() for t in pending]}"
+        assert not errors, f"errors in loop callbacks: {errors}"
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+async def wait_until(
+    predicate: Callable[[], bool], timeout: float = 10.0, interval: float = 0.02
+) -> None:
+    """Await (letting Qt and asyncio run) until ``predicate()`` is true."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(interval)
+
+
+def run(loop: qasync.QEventLoop, coro: Awaitable[Any], timeout: float = 30.0) -> Any:
+    return loop.run_until_complete(asyncio.wait_for(coro, timeout))

@@ -1,0 +1,17 @@
+"""The code base stays ruff-clean (the rule set in pyproject.toml)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+
+def test_ruff_check_passes(repo_root: Path) -> None:
+    ruff = shutil.which("ruff")
+    assert ruff is not None, "ruff is a dev dependency; run the tests through ./run test"
+    proc = subprocess.run(
+        [ruff, "check", "--no-cache", "intelivision_desktop", "tests", "scripts", "benchmarks"],
+        cwd=repo_root, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
