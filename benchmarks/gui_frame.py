@@ -27,22 +27,16 @@ async def measure(history: float, seconds: float) -> list[float]:
     window.show()
     args = build_parser().parse_args(["--history", str(history)])
     ctl = SessionController(window, args)
-    # fill the history quickly (speed max), then measure while the demo plays live at 1x
-    await ctl.start("demo://?speed=max&loop=1")
-    assert ctl.session is not None
-    target = int(history * 5)
-    while ctl.session.counters().frames < target:
-        await asyncio.sleep(0.05)
     await ctl.start("demo://?speed=1&loop=1")
     assert ctl.session is not None
-    await asyncio.sleep(0)
-    # prefill the new session's store so the plots hold a full history
     window.history_combo.setCurrentIndex(2 if history >= 600 else 1)
-    window.plots.stop()  # we drive the ticks ourselves
-    store = next(iter(ctl.session.stores.values()), None)
-    while store is None:
-        await asyncio.sleep(0.05)
-        store = next(iter(ctl.session.stores.values()), None)
+    window.plots.stop()  # the benchmark drives the ticks itself
+    session = ctl.session
+    got_frames = asyncio.Event()
+    session.subscribe(lambda _e: got_frames.set() if session.stores else None)
+    await got_frames.wait()
+    store = next(iter(session.stores.values()))
+    # a full history of noisy values (worst case for line drawing), then live frames on top
     import numpy as np
 
     n = int(history * 5)
@@ -72,6 +66,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     args = ap.parse_args()
     import qasync
+
     from intelivision_desktop.app.gui import make_app
 
     make_app()

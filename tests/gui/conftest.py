@@ -37,14 +37,14 @@ def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
 
 
 async def wait_until(
-    predicate: Callable[[], bool], timeout: float = 10.0, interval: float = 0.02
+    predicate: Callable[[], bool], within: float = 10.0, interval: float = 0.02
 ) -> None:
     """Await (letting Qt and asyncio run) until ``predicate()`` is true."""
     loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
+    end = loop.time() + within
     while not predicate():
         if loop.time() > end:
-            raise AssertionError(f"condition not met within {timeout} s")
+            raise AssertionError(f"condition not met within {within} s")
         await asyncio.sleep(interval)
 
 

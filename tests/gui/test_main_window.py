@@ -48,8 +48,8 @@ def test_demo_fills_timeline_and_plots(qloop: qasync.QEventLoop, window: MainWin
 
     async def scenario() -> None:
         await ctl.start(FAST_DEMO)
-        await wait_until(lambda: window.timeline.model.rowCount() >= 5, timeout=20)
-        await wait_until(lambda: window.plots.points_drawn("people") > 50, timeout=5)
+        await wait_until(lambda: window.timeline.model.rowCount() >= 5, within=20)
+        await wait_until(lambda: window.plots.points_drawn("people") > 50, within=5)
         assert window.plots.marker_count >= 5
         # the status bar reports the source state and counters
         assert "live" in window.source_label.text() or "finished" in window.source_label.text()
@@ -66,7 +66,7 @@ def test_selecting_a_row_marks_the_plots(qloop: qasync.QEventLoop, window: MainW
 
     async def scenario() -> None:
         await ctl.start(FAST_DEMO)
-        await wait_until(lambda: window.timeline.model.rowCount() >= 3, timeout=20)
+        await wait_until(lambda: window.timeline.model.rowCount() >= 3, within=20)
         await ctl.shutdown()
 
     run(qloop, scenario())
@@ -87,7 +87,7 @@ def test_redraw_only_when_changed_and_visible(
 
     async def scenario() -> None:
         await ctl.start("demo://person_waves?speed=max&loop=0")
-        await wait_until(lambda: ctl.task is not None and ctl.task.done(), timeout=20)
+        await wait_until(lambda: ctl.task is not None and ctl.task.done(), within=20)
 
     run(qloop, scenario())
     assert window.plots.store is not None
@@ -106,7 +106,7 @@ def test_history_and_follow(qloop: qasync.QEventLoop, window: MainWindow) -> Non
 
     async def scenario() -> None:
         await ctl.start("demo://person_waves?speed=max&loop=0")
-        await wait_until(lambda: ctl.task is not None and ctl.task.done(), timeout=20)
+        await wait_until(lambda: ctl.task is not None and ctl.task.done(), within=20)
 
     run(qloop, scenario())
     for index, seconds in ((0, 30.0), (2, 600.0)):
@@ -137,7 +137,8 @@ def test_record_toggle_writes_a_recording(qloop: qasync.QEventLoop, window: Main
     assert len(new) == 1
     path: Path = new.pop()
     parser = RecordingParser()
-    records = [r for line in path.read_text(encoding="utf-8").splitlines() if (r := parser.feed(line))]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    records = [r for line in lines if (r := parser.feed(line)) is not None]
     assert parser.bad_lines == 0
     assert parser.header is not None
     assert parser.header.source.startswith("demo://person_waves")
@@ -150,11 +151,11 @@ def test_switching_source_restarts_views(qloop: qasync.QEventLoop, window: MainW
 
     async def scenario() -> None:
         await ctl.start(FAST_DEMO)
-        await wait_until(lambda: window.timeline.model.rowCount() >= 2, timeout=20)
+        await wait_until(lambda: window.timeline.model.rowCount() >= 2, within=20)
         first = ctl.session
         window.source_requested.emit("demo://car_and_dog?speed=50&loop=0")
         await wait_until(lambda: ctl.session is not None and ctl.session is not first)
-        await wait_until(lambda: window.timeline.model.rowCount() >= 1, timeout=20)
+        await wait_until(lambda: window.timeline.model.rowCount() >= 1, within=20)
         texts = [d.text for d in window.timeline.model.items]
         assert not any("izquierda" in t and "sonriendo" in t for t in texts[:1])
         await ctl.shutdown()
