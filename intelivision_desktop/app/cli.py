@@ -151,10 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return main_headless(session, args.duration)
         setup_logging(args.log_level)
-        analysis_config(args)  # fail early on bad settings
+        # open the first source before any window exists, so bad input is one clear line
+        first = None if args.self_test else build_session(args)
         from intelivision_desktop.app.gui import main_gui
 
-        return main_gui(args)
+        return main_gui(args, first)
     except CliError as exc:
         sys.stderr.write(f"intelivision-desktop: error: {exc}\n")
         return 2

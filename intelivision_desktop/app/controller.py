@@ -45,12 +45,16 @@ class SessionController:
             log.error("cannot open %s: %s", url, exc)
             self.window.statusBar().showMessage(f"Cannot open {url}: {exc}", 15000)
             return
+        self.adopt(session)
+
+    def adopt(self, session: Session) -> None:
+        """Show and run an already built session (the current one must be stopped)."""
         self.session = session
         self.window.attach(session)
         self.window.set_recording(
             str(session.recorder.path) if isinstance(session.recorder, JsonlRecorder) else None
         )
-        self.task = asyncio.create_task(session.run(), name=f"session {url}")
+        self.task = asyncio.create_task(session.run(), name=f"session {session.source.url}")
 
     async def stop(self) -> None:
         if self.session is not None and self.task is not None:

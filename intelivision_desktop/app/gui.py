@@ -10,6 +10,10 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from intelivision_desktop.core.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ def make_app() -> object:
     return app
 
 
-async def run_window(args: argparse.Namespace) -> int:
+async def run_window(args: argparse.Namespace, first: Session | None = None) -> int:
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
@@ -76,7 +80,10 @@ async def run_window(args: argparse.Namespace) -> int:
         window.resize(1440, 900)
     window.show()
     source = SELF_TEST_SOURCE if args.self_test else args.source
-    await controller.start(source)
+    if first is not None:
+        controller.adopt(first)
+    else:
+        await controller.start(source)
     if controller.session is None:
         window.close()
         return 2
@@ -104,13 +111,10 @@ async def wait_or_closed(closed: asyncio.Event, duration: float | None) -> None:
 
 
 def save_screenshot(window: object, path: Path) -> int:
-    from PySide6.QtWidgets import QApplication
-
     from intelivision_desktop.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
-    window.plots.redraw()
-    QApplication.processEvents()
+    window.plots.redraw()  # grab() renders synchronously; no processEvents() inside a task
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path)):
         sys.stderr.write(f"intelivision-desktop: error: cannot write screenshot {path}\n")
@@ -162,7 +166,7 @@ async def self_test(window: object, controller: object, fonts: list[str]) -> int
     return 0
 
 
-def main_gui(args: argparse.Namespace) -> int:
+def main_gui(args: argparse.Namespace, first: Session | None = None) -> int:
     offscreen = args.screenshot is not None or args.self_test
     no_display = sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
@@ -172,4 +176,4 @@ def main_gui(args: argparse.Namespace) -> int:
     import qasync
 
     make_app()
-    return asyncio.run(run_window(args), loop_factory=qasync.QEventLoop)
+    return asyncio.run(run_window(args, first), loop_factory=qasync.QEventLoop)

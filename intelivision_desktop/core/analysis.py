@@ -85,8 +85,9 @@ class Aggregator:
         buf.append(frame)
         if len(buf) > cfg.max_size:
             del buf[: len(buf) - cfg.max_size]
-        if buf[0].arrival_ms < now - cfg.window_ms:
-            buf[:] = [f for f in buf if now - f.arrival_ms <= cfg.window_ms]
+        cutoff = now - cfg.window_ms
+        if any(f.arrival_ms < cutoff for f in buf):
+            buf[:] = [f for f in buf if f.arrival_ms >= cutoff]
         if buf and now - self.last_processed_ms >= cfg.window_ms:
             self.last_processed_ms = now
             window = Window(self.device_id, tuple(buf), now)

@@ -42,6 +42,26 @@ class FrameError(ValueError):
     """A frame (or wire message) is malformed. The message says what and where."""
 
 
+MAX_ABS_NUMBER = 1e300
+"""Numbers beyond this (or huge JSON integers) are refused rather than overflowing."""
+
+
+def finite(v: int | float) -> bool:
+    """True for a usable number: finite, and an int small enough to become a float."""
+    if isinstance(v, int):
+        return -(2**63) <= v <= 2**63
+    return math.isfinite(v) and abs(v) <= MAX_ABS_NUMBER
+
+
+def copy_json(v: Any) -> Any:
+    """A deep copy of a JSON value (dicts and lists; scalars are immutable)."""
+    if isinstance(v, dict):
+        return {k: copy_json(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [copy_json(x) for x in v]
+    return v
+
+
 PERSON_KEYS = {
     "posicion": "position",
     "distancia": "distance",
@@ -73,7 +93,7 @@ def parse_distance(value: Any) -> Distance:
     if isinstance(value, bool):
         raise FrameError(f"distancia: expected text or number, got {value!r}")
     if isinstance(value, int | float):
-        if not math.isfinite(value) or value < 0:
+        if not finite(value) or value < 0:
             raise FrameError(f"distancia: not a distance: {value!r}")
         return Distance(f"{value}m", float(value))
     if not isinstance(value, str):
@@ -113,7 +133,7 @@ def _number(obj: Mapping[str, Any], key: str, where: str) -> float | None:
         return None
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise FrameError(f"{where}.{key}: expected a number, got {type(v).__name__}")
-    if not math.isfinite(v):
+    if not finite(v):
         raise FrameError(f"{where}.{key}: not a finite number")
     return float(v)
 
@@ -129,7 +149,7 @@ def _check_extra(value: Any, where: str, depth: int = 0) -> None:
             raise FrameError(f"{where}: list longer than 10000 items")
         for v in value:
             _check_extra(v, where, depth + 1)
-    elif isinstance(value, float) and not math.isfinite(value):
+    elif isinstance(value, float) and not finite(value):  # big ints pass: never converted
         raise FrameError(f"{where}: not a finite number")
 
 
@@ -201,15 +221,19 @@ def decode_object(o: Any, where: str = "objetos[0]") -> DetectedObject:
     )
 
 
-def decode_frame(obj: Any, *, device_id: str, arrival_ms: float) -> Frame:
-    """Decode a parsed ``sensor-data`` payload. Raises :class:`FrameError` if malformed."""
+def decode_frame(obj: Any, *, device_id: str, arrival_ms: float, owned: bool = False) -> Frame:
+    """Decode a parsed ``sensor-data`` payload. Raises :class:`FrameError` if malformed.
+
+    The payload is kept for forwarding; it is copied unless ``owned`` says the caller hands
+    it over (a dict fresh from ``json.loads`` that nobody else holds).
+    """
     if not isinstance(obj, dict):
         raise FrameError(f"frame: expected a JSON object, got {type(obj).__name__}")
     ts = obj.get("timestamp")
     timestamp: int | None
     if ts is None:
         timestamp = None
-    elif isinstance(ts, bool) or not isinstance(ts, int | float) or not math.isfinite(ts):
+    elif isinstance(ts, bool) or not isinstance(ts, int | float) or not finite(ts):
         raise FrameError(f"timestamp: expected epoch milliseconds, got {ts!r:.40}")
     else:
         timestamp = int(ts)
@@ -226,6 +250,7 @@ def decode_frame(obj: Any, *, device_id: str, arrival_ms: float) -> Frame:
         people=people,
         objects=objects,
         extra=_extra(obj, FRAME_KEYS, "frame"),
+        wire=obj if owned else copy_json(obj),
     )
 
 
@@ -243,7 +268,7 @@ def loads(data: str | bytes) -> Any:
 
 def decode_frame_json(data: str | bytes, *, device_id: str, arrival_ms: float) -> Frame:
     """Decode a frame from JSON text or bytes."""
-    return decode_frame(loads(data), device_id=device_id, arrival_ms=arrival_ms)
+    return decode_frame(loads(data), device_id=device_id, arrival_ms=arrival_ms, owned=True)
 
 
 # --- encoding -----------------------------------------------------------------------------
@@ -283,7 +308,10 @@ def encode_object(o: DetectedObject, *, count: int | None = None) -> dict[str, A
 
 
 def encode_frame(f: Frame) -> dict[str, Any]:
-    """The wire payload for a frame (inverse of :func:`decode_frame`)."""
+    """The wire payload for a frame: exactly what was received when the frame was decoded
+    (so it is forwarded unchanged), else built from the fields."""
+    if f.wire is not None:
+        return copy_json(f.wire)  # type: ignore[no-any-return]
     d: dict[str, Any] = {}
     if f.timestamp_ms is not None:
         d["timestamp"] = f.timestamp_ms
@@ -325,7 +353,7 @@ def decode_summary(obj: Any) -> Summary:
 
 
 def _count(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not finite(v) or v < 0:
         raise FrameError(f"count: expected a non-negative number, got {v!r:.40}")
     return int(v)
 

@@ -95,6 +95,8 @@ class Frame:
     objects: tuple[DetectedObject, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unknown top-level wire fields, kept for forwarding."""
+    wire: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The payload exactly as received (forwarded and recorded as is); None if built here."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from intelivision_desktop.core.codec import (
     dumps,
     encode_frame,
     encode_summary,
+    finite,
     loads,
 )
 from intelivision_desktop.core.model import Description, Frame
@@ -109,8 +110,8 @@ def description_line(d: Description) -> str:
 def _opt_float(v: Any, what: str) -> float | None:
     if v is None:
         return None
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        raise FrameError(f"{what}: expected a number")
+    if isinstance(v, bool) or not isinstance(v, int | float) or not finite(v):
+        raise FrameError(f"{what}: expected a finite number")
     return float(v)
 
 
@@ -162,7 +163,9 @@ class RecordingParser:
             device = obj.get("device", self.default_device)
             if not isinstance(device, str):
                 raise FrameError("device: expected text")
-            return decode_frame(obj.get("data"), device_id=device, arrival_ms=_time(obj.get("t")))
+            return decode_frame(
+                obj.get("data"), device_id=device, arrival_ms=_time(obj.get("t")), owned=True
+            )
         if kind == "description":
             return self._description(obj)
         if kind == "header":
@@ -177,7 +180,7 @@ class RecordingParser:
             t = self._last_plain_ms + PLAIN_FRAME_GAP_MS
         else:
             t = 0.0
-        frame = decode_frame(obj, device_id=self.default_device, arrival_ms=t)
+        frame = decode_frame(obj, device_id=self.default_device, arrival_ms=t, owned=True)
         self._last_plain_ms = t
         return frame
 

@@ -196,8 +196,9 @@ class Session:
         stop = self._stop
         try:
             async with asyncio.TaskGroup() as tg:
-                src = tg.create_task(self._run_source(), name="session-source")
                 ana = tg.create_task(self._run_analyzer(), name="session-analyzer")
+                await asyncio.sleep(0)  # let the analyzer come up before the first frame
+                src = tg.create_task(self._run_source(), name="session-source")
                 stopper = tg.create_task(stop.wait(), name="session-stop")
                 await asyncio.wait(
                     {src, stopper}, timeout=duration_s, return_when=asyncio.FIRST_COMPLETED
