@@ -200,6 +200,14 @@ class FrameBatch:
 
 
 @dataclass(frozen=True, slots=True)
+class SampleBatch:
+    """Raw numeric samples from a device were stored (the values are in its channel store)."""
+
+    device_id: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A counted, non-fatal problem (malformed input, dropped message …)."""
 
@@ -220,6 +228,8 @@ class Counters:
     malformed: int = 0
     problems: Mapping[str, int] = field(default_factory=dict)
     recorded: int = 0
+    samples: int = 0
+    """Raw numeric samples (serial devices)."""
 
 
-Event = FrameBatch | Description | StateChange | Problem
+Event = FrameBatch | SampleBatch | Description | StateChange | Problem

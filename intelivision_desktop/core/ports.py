@@ -6,9 +6,10 @@ rules analyzer). The Session is the one object they all talk to, through the sin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from intelivision_desktop.core.channels import FloatArray
 from intelivision_desktop.core.model import Description, Frame, LinkState
 
 
@@ -16,6 +17,16 @@ class SourceSink(Protocol):
     """What a source calls (always on the loop thread)."""
 
     def push_frames(self, frames: Sequence[Frame]) -> None: ...
+    def push_samples(
+        self,
+        device_id: str,
+        t_ms: FloatArray,
+        columns: Mapping[str, FloatArray],
+        rate_hz: float = 1000.0,
+    ) -> None:
+        """Raw numeric samples, epoch ms times (a serial board's channels)."""
+        ...
+
     def set_state(self, component: str, state: LinkState, detail: str = "") -> None: ...
     def problem(self, component: str, kind: str, message: str, count: int = 1) -> None: ...
 
@@ -61,5 +72,8 @@ class Analyzer(Protocol):
 
 class Recorder(Protocol):
     def write_frames(self, frames: Sequence[Frame]) -> None: ...
+    def write_samples(
+        self, device_id: str, t_ms: FloatArray, columns: Mapping[str, FloatArray]
+    ) -> None: ...
     def write_description(self, description: Description) -> None: ...
     def close(self) -> None: ...

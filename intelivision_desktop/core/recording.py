@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from intelivision_desktop.core.channels import FloatArray
 from intelivision_desktop.core.codec import (
     FrameError,
     decode_frame,
@@ -84,6 +85,21 @@ def frame_line(frame: Frame) -> str:
             "t": frame.arrival_ms,
             "device": frame.device_id,
             "data": encode_frame(frame),
+        }
+    )
+
+
+def samples_line(device_id: str, t_ms: FloatArray, columns: Mapping[str, FloatArray]) -> str:
+    """A block of raw numeric samples: ``{"type":"samples","device":…,"t":[…],"values":{…}}``.
+
+    NaN (a missing value) is written as null.
+    """
+    return dumps(
+        {
+            "type": "samples",
+            "device": device_id,
+            "t": [float(x) for x in t_ms],
+            "values": {k: [None if x != x else float(x) for x in v] for k, v in columns.items()},
         }
     )
 

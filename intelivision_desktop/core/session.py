@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from intelivision_desktop.core.channels import ChannelStore, derive_channels
+from intelivision_desktop.core.channels import ChannelStore, FloatArray, derive_channels
 from intelivision_desktop.core.model import (
     Counters,
     Description,
@@ -22,6 +22,7 @@ from intelivision_desktop.core.model import (
     FrameBatch,
     LinkState,
     Problem,
+    SampleBatch,
     StateChange,
 )
 from intelivision_desktop.core.ports import Analyzer, Recorder, Source
@@ -93,11 +94,7 @@ class Session:
             except (OSError, ValueError) as exc:  # disk full, closed file: say so, go on
                 self.problem("recorder", "record_failed", f"recording failed: {exc}")
         for f in batch:
-            store = self.stores.get(f.device_id)
-            if store is None:
-                cap = max(64, int(self.history_s * CAMERA_MAX_HZ))
-                store = self.stores[f.device_id] = ChannelStore(cap)
-            store.append(f.arrival_ms / 1000.0, derive_channels(f))
+            self.store_for(f.device_id).append(f.arrival_ms / 1000.0, derive_channels(f))
         self.last_frame_ms = batch[-1].arrival_ms
         self._emit(FrameBatch(batch))
         for f in batch:
@@ -106,6 +103,35 @@ class Session:
             except Exception as exc:
                 log.exception("analyzer failed on a frame")
                 self.problem("analyzer", "analyzer_error", f"analyzer error: {exc}")
+
+    def store_for(self, device_id: str, rate_hz: float = CAMERA_MAX_HZ) -> ChannelStore:
+        """The device's channel store, created to hold ``history_s`` at ``rate_hz``."""
+        store = self.stores.get(device_id)
+        if store is None:
+            cap = max(64, int(self.history_s * rate_hz))
+            store = self.stores[device_id] = ChannelStore(cap)
+        return store
+
+    def push_samples(
+        self,
+        device_id: str,
+        t_ms: FloatArray,
+        columns: Mapping[str, FloatArray],
+        rate_hz: float = 1000.0,
+    ) -> None:
+        """Raw numeric samples (serial devices): recorded and stored, not analysed."""
+        n = len(t_ms)
+        if n == 0:
+            return
+        self._counts["samples"] += n
+        if self.recorder is not None:
+            try:
+                self.recorder.write_samples(device_id, t_ms, columns)
+            except (OSError, ValueError) as exc:
+                self.problem("recorder", "record_failed", f"recording failed: {exc}")
+        self.store_for(device_id, rate_hz).extend(t_ms / 1000.0, columns)
+        self.last_frame_ms = float(t_ms[-1])
+        self._emit(SampleBatch(device_id, n))
 
     def publish(self, description: Description) -> None:
         self._counts["descriptions"] += 1
@@ -147,6 +173,7 @@ class Session:
             malformed=c["malformed"],
             problems=dict(self._problems),
             recorded=c["recorded"],
+            samples=c["samples"],
         )
 
     def set_recorder(self, recorder: Recorder | None) -> None:

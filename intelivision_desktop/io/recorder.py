@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from intelivision_desktop import __version__
+from intelivision_desktop.core.channels import FloatArray
 from intelivision_desktop.core.model import Description, Frame
-from intelivision_desktop.core.recording import description_line, frame_line, header_line
+from intelivision_desktop.core.recording import (
+    description_line,
+    frame_line,
+    header_line,
+    samples_line,
+)
 
 
 class RecordingExistsError(FileExistsError):
@@ -37,6 +43,7 @@ class JsonlRecorder:
                 f"{path} already exists; choose another name (recordings are never overwritten)"
             ) from None
         self.frames = 0
+        self.samples = 0
         self.descriptions = 0
         self._fh.write(
             header_line(
@@ -62,6 +69,13 @@ class JsonlRecorder:
         self._fh.write("".join(frame_line(f) + "\n" for f in frames))
         self._fh.flush()
         self.frames += len(frames)
+
+    def write_samples(
+        self, device_id: str, t_ms: FloatArray, columns: Mapping[str, FloatArray]
+    ) -> None:
+        self._fh.write(samples_line(device_id, t_ms, columns) + "\n")
+        self._fh.flush()
+        self.samples += len(t_ms)
 
     def write_description(self, description: Description) -> None:
         self._fh.write(description_line(description) + "\n")
