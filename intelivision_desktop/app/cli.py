@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from intelivision_desktop import __version__
 from intelivision_desktop.core.analysis import AnalysisConfig
+from intelivision_desktop.core.backoff import BackoffPolicy
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.registry import UrlError, open_analyzer, open_source
@@ -90,6 +93,54 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="frames kept per window (default: $MAX_AGGREGATION_SIZE or 50)",
     )
+    b = p.add_argument_group("backend link (http(s):// and ws(s):// analyzers)")
+    b.add_argument(
+        "--protocol",
+        choices=["auto", "socketio", "apigw"],
+        default="auto",
+        help="auto: http(s) → Socket.IO, ws(s) → API Gateway",
+    )
+    b.add_argument(
+        "--token",
+        metavar="TOKEN",
+        default=os.environ.get("INTELIVISION_TOKEN"),
+        help="auth token for the backend (default: $INTELIVISION_TOKEN)",
+    )
+    b.add_argument(
+        "--token-in",
+        choices=["query", "header"],
+        default="query",
+        help="send the token as ?token= (and Socket.IO auth) or as a Bearer header",
+    )
+    b.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not verify the backend's TLS certificate (warned)",
+    )
+    b.add_argument(
+        "--ca-file", type=Path, metavar="PEM", help="trust this CA for the backend's certificate"
+    )
+    b.add_argument(
+        "--no-failover",
+        action="store_true",
+        help="do not describe with the embedded rules while the backend is away",
+    )
+    b.add_argument("--backoff-initial", type=float, default=0.5, metavar="S")
+    b.add_argument(
+        "--backoff-cap",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="longest wait between reconnect attempts (default: %(default)s)",
+    )
+    b.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
+    b.add_argument(
+        "--keepalive",
+        type=float,
+        default=240.0,
+        metavar="S",
+        help="API Gateway: application keep-alive after this much silence",
+    )
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
@@ -106,12 +157,39 @@ def analysis_config(args: argparse.Namespace) -> AnalysisConfig:
         raise CliError(str(exc)) from None
 
 
-def build_session(args: argparse.Namespace, source_url: str | None = None) -> Session:
+def link_options(args: argparse.Namespace) -> dict[str, Any]:
+    """LinkOptions fields from the command line."""
+    if args.ca_file is not None and not args.ca_file.is_file():
+        raise CliError(f"--ca-file {args.ca_file}: no such file")
+    try:
+        backoff = BackoffPolicy(initial_s=args.backoff_initial, cap_s=args.backoff_cap)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if args.insecure:
+        log.warning("TLS verification is OFF for the backend link (--insecure)")
+    return {
+        "protocol": args.protocol,
+        "token": args.token,
+        "token_in": args.token_in,
+        "verify_tls": not args.insecure,
+        "ca_file": args.ca_file,
+        "failover": not args.no_failover,
+        "backoff": backoff,
+        "connect_timeout_s": args.connect_timeout,
+        "keepalive_s": args.keepalive,
+    }
+
+
+def build_session(
+    args: argparse.Namespace, source_url: str | None = None, analyzer_url: str | None = None
+) -> Session:
     """A Session from the command line (raises CliError on bad input)."""
     url = source_url or args.source
     try:
         source = open_source(url)
-        analyzer = open_analyzer(args.analyzer, analysis_config(args))
+        analyzer = open_analyzer(
+            analyzer_url or args.analyzer, analysis_config(args), link=link_options(args)
+        )
     except UrlError as exc:
         raise CliError(str(exc)) from None
     recorder = None
@@ -120,7 +198,7 @@ def build_session(args: argparse.Namespace, source_url: str | None = None) -> Se
             recorder = JsonlRecorder(
                 args.record,
                 source=url,
-                analyzer=args.analyzer,
+                analyzer=analyzer.url,
                 settings={"window_ms": analyzer_window(args)},
             )
         except OSError as exc:

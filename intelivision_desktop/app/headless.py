@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 import sys
+import time
 from typing import TextIO
 
 from intelivision_desktop.core.codec import dumps
@@ -41,6 +42,7 @@ class Printer:
         self.session = session
         self.out = out
         self.printed = 0
+        self._logged: dict[str, float] = {}
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Description):
@@ -52,7 +54,10 @@ class Printer:
                 return
             self.printed += 1
         elif isinstance(event, Problem):
-            log.warning("%s: %s", event.component, event.message)
+            now = time.monotonic()  # one line per kind every 10 s, however many occur
+            if now - self._logged.get(event.kind, -1e9) >= 10.0:
+                self._logged[event.kind] = now
+                log.warning("%s: %s", event.component, event.message)
         elif isinstance(event, StateChange) and event.state is LinkState.FAILED:
             log.error("%s failed: %s", event.component, event.detail)
 

@@ -39,12 +39,14 @@ CAMERA_CHANNELS: tuple[ChannelSpec, ...] = (
     ChannelSpec("moving", "Moving objects", "", "motion"),
     ChannelSpec("smile", "Smile score", "", "expression"),
     ChannelSpec("surprise", "Surprise score", "", "expression"),
+    ChannelSpec("latency_ms", "Description latency", "ms", "latency"),
 )
 CHANNEL_GROUPS: dict[str, str] = {
     "counts": "Detections",
     "distance": "Nearest distance (m)",
     "motion": "Objects in motion",
     "expression": "Expression scores",
+    "latency": "Latency (ms)",
 }
 
 _SMILE = ("mouthSmile_L", "mouthSmile_R")

@@ -64,6 +64,7 @@ class Session:
         self.last_problem: Problem | None = None
         self._stop: asyncio.Event | None = None
         self.last_frame_ms: float | None = None
+        self._latency: dict[str, float] = {}
         analyzer.bind(self)
 
     # --- listeners ------------------------------------------------------------------------
@@ -94,7 +95,11 @@ class Session:
             except (OSError, ValueError) as exc:  # disk full, closed file: say so, go on
                 self.problem("recorder", "record_failed", f"recording failed: {exc}")
         for f in batch:
-            self.store_for(f.device_id).append(f.arrival_ms / 1000.0, derive_channels(f))
+            values = derive_channels(f)
+            latency = self._latency.get(f.device_id)
+            if latency is not None:
+                values["latency_ms"] = latency  # held until the next description
+            self.store_for(f.device_id).append(f.arrival_ms / 1000.0, values)
         self.last_frame_ms = batch[-1].arrival_ms
         self._emit(FrameBatch(batch))
         for f in batch:
@@ -135,6 +140,8 @@ class Session:
 
     def publish(self, description: Description) -> None:
         self._counts["descriptions"] += 1
+        if description.latency_ms is not None:
+            self._latency[description.device_id] = description.latency_ms
         self.descriptions.append(description)
         if self.recorder is not None:
             try:
@@ -227,9 +234,17 @@ class Session:
                 await asyncio.sleep(0)  # let the analyzer come up before the first frame
                 src = tg.create_task(self._run_source(), name="session-source")
                 stopper = tg.create_task(stop.wait(), name="session-stop")
+                loop = asyncio.get_running_loop()
+                deadline = None if duration_s is None else loop.time() + duration_s
                 await asyncio.wait(
                     {src, stopper}, timeout=duration_s, return_when=asyncio.FIRST_COMPLETED
                 )
+                drain = float(getattr(self.analyzer, "drain_s", 0.0))
+                if src.done() and not stopper.done() and drain > 0:
+                    # the source ended: give answers already asked for a moment to arrive
+                    if deadline is not None:
+                        drain = min(drain, max(0.0, deadline - loop.time()))
+                    await asyncio.wait({stopper}, timeout=drain)
                 for task in (src, ana, stopper):
                     task.cancel()
         finally:

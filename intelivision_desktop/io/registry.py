@@ -1,18 +1,22 @@
 """Sources and analyzers chosen by URL: the one language of the CLI, the settings and tests.
 
 Sources: ``demo://``, ``replay://PATH?speed=1&loop=0``, ``fake://SCENE?seed=1&speed=1``, or a
-plain path to a recording. Analyzers: ``embedded://rules``.
+plain path to a recording. Analyzers: ``embedded://rules``, ``http(s)://…`` (a Socket.IO
+backend), ``ws(s)://…`` (an API Gateway WebSocket backend).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from intelivision_desktop.core.analysis import AnalysisConfig
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.core.ports import Analyzer, Source
+from intelivision_desktop.io.links import BackendLink, LinkOptions
 from intelivision_desktop.io.resources import demo_recordings
 from intelivision_desktop.io.sources import DemoSource, FakeSource, ReplaySource, parse_speed
 
@@ -120,13 +124,35 @@ def open_source(url: str) -> Source:
     raise UrlError(f"unknown source scheme {scheme!r} in {url!r}; use demo://, replay://, fake://")
 
 
-def open_analyzer(url: str, config: AnalysisConfig | None = None) -> Analyzer:
-    """Build the analyzer a URL names. Raises :class:`UrlError` with a clear message."""
+def open_analyzer(
+    url: str,
+    config: AnalysisConfig | None = None,
+    *,
+    link: Mapping[str, Any] | None = None,
+) -> Analyzer:
+    """Build the analyzer a URL names. Raises :class:`UrlError` with a clear message.
+
+    ``link`` holds :class:`LinkOptions` fields (token, TLS, backoff …) for backend URLs.
+    """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
+    if scheme in ("http", "https", "ws", "wss"):
+        if not parts.hostname:
+            raise UrlError(f"{url!r} has no host name")
+        opts = dict(link or {})
+        protocol = opts.get("protocol", "auto")
+        if protocol not in ("auto", "socketio", "apigw"):
+            raise UrlError(f"protocol must be auto, socketio or apigw, not {protocol!r}")
+        try:
+            return BackendLink(LinkOptions(url=url.strip(), **opts), config)
+        except (TypeError, ValueError) as exc:
+            raise UrlError(f"{url}: {exc}") from None
     if scheme == "embedded":
         kind = (parts.netloc + parts.path).strip("/") or "rules"
         if kind == "rules":
             return RulesAnalyzer(config, perf_clock=time.perf_counter)
         raise UrlError(f"embedded analyzer {kind!r} is not available yet; use embedded://rules")
-    raise UrlError(f"unknown analyzer {url!r}; this version supports embedded://rules")
+    raise UrlError(
+        f"unknown analyzer {url!r}; use embedded://rules, http(s)://HOST[:PORT] (Socket.IO "
+        "backend) or ws(s)://HOST/STAGE (API Gateway backend)"
+    )

@@ -303,7 +303,7 @@ class FakeSource(_TimelineSource):
         self._generate = generate_scene
         self.scene, self.seed, self.hz, self.duration_s = scene, seed, hz, duration_s
         self.device_id = device_id
-        next(iter(self._generate(scene, seed=seed, duration_s=0.2, hz=hz)))  # validates name
+        next(iter(self._generate(scene, seed=seed, duration_s=0.2, hz=hz)), None)  # validates
         super().__init__(url or f"fake://{scene}", speed=speed, loop=loop, anchor_now=True)
 
     def _frames(self, seed: int) -> Iterator[Frame]:
