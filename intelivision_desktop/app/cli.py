@@ -181,14 +181,20 @@ def link_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def build_session(
-    args: argparse.Namespace, source_url: str | None = None, analyzer_url: str | None = None
+    args: argparse.Namespace,
+    source_url: str | None = None,
+    *,
+    link: dict[str, Any] | None = None,
 ) -> Session:
-    """A Session from the command line (raises CliError on bad input)."""
+    """A Session from the command line (raises CliError on bad input).
+
+    ``link`` overrides the link options of the command line (the GUI's connection panel).
+    """
     url = source_url or args.source
     try:
         source = open_source(url)
         analyzer = open_analyzer(
-            analyzer_url or args.analyzer, analysis_config(args), link=link_options(args)
+            args.analyzer, analysis_config(args), link=link if link else link_options(args)
         )
     except UrlError as exc:
         raise CliError(str(exc)) from None

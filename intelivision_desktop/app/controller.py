@@ -8,13 +8,20 @@ import datetime as dt
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
-from intelivision_desktop.app.cli import CliError, analyzer_window, build_session
+from intelivision_desktop.app.cli import (
+    CliError,
+    analysis_config,
+    analyzer_window,
+    build_session,
+)
 from intelivision_desktop.app.logs import APP_NAME
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
+from intelivision_desktop.io.registry import UrlError, open_analyzer
 from intelivision_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -33,14 +40,17 @@ class SessionController:
         self.session: Session | None = None
         self.task: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Task[None]] = set()
+        self._link_options: dict[str, Any] | None = None
         window.source_requested.connect(self._on_source_requested)
         window.record_toggled.connect(self.set_recording)
+        window.connection.connect_requested.connect(self.use_backend)
+        window.connection.disconnect_requested.connect(self.use_rules)
 
     async def start(self, url: str) -> None:
         """Stop the current session (if any) and start one on ``url``."""
         await self.stop()
         try:
-            session = build_session(self.args, url)
+            session = build_session(self.args, url, link=self._link_options)
         except CliError as exc:
             log.error("cannot open %s: %s", url, exc)
             self.window.statusBar().showMessage(f"Cannot open {url}: {exc}", 15000)
@@ -81,6 +91,24 @@ class SessionController:
     def _on_source_requested(self, url: str) -> None:
         self.args.record = None  # a recording belongs to the session it was started in
         self._spawn(self.start(url))
+
+    def use_backend(self, url: str, options: dict[str, Any]) -> None:
+        """Send the running session's frames to a backend (the source goes on undisturbed)."""
+        try:
+            analyzer = open_analyzer(url, analysis_config(self.args), link=options)
+        except UrlError as exc:
+            self.window.connection.show_error(str(exc))
+            return
+        self.args.analyzer = url  # later sessions (source changes) keep using it
+        self._link_options = options
+        if self.session is not None:
+            self.session.set_analyzer(analyzer)
+
+    def use_rules(self) -> None:
+        self.args.analyzer = "embedded://rules"
+        self._link_options = None
+        if self.session is not None:
+            self.session.set_analyzer(open_analyzer("embedded://rules", analysis_config(self.args)))
 
     def set_recording(self, on: bool) -> None:
         s = self.session

@@ -63,6 +63,8 @@ class Session:
         self._problems: Counter[str] = Counter()
         self.last_problem: Problem | None = None
         self._stop: asyncio.Event | None = None
+        self._tg: asyncio.TaskGroup | None = None
+        self._ana_task: asyncio.Task[None] | None = None
         self.last_frame_ms: float | None = None
         self._latency: dict[str, float] = {}
         analyzer.bind(self)
@@ -183,6 +185,17 @@ class Session:
             samples=c["samples"],
         )
 
+    def set_analyzer(self, analyzer: Analyzer) -> None:
+        """Swap the analyzer while running (the source and recorder go on undisturbed)."""
+        old_task = self._ana_task
+        self.analyzer = analyzer
+        analyzer.bind(self)
+        self.set_state("analyzer", LinkState.IDLE, analyzer.url)
+        if self._tg is not None:
+            if old_task is not None:
+                old_task.cancel()
+            self._ana_task = self._tg.create_task(self._run_analyzer(), name="session-analyzer")
+
     def set_recorder(self, recorder: Recorder | None) -> None:
         """Start, stop or switch recording while running; the old recorder is closed."""
         old, self.recorder = self.recorder, recorder
@@ -230,7 +243,8 @@ class Session:
         stop = self._stop
         try:
             async with asyncio.TaskGroup() as tg:
-                ana = tg.create_task(self._run_analyzer(), name="session-analyzer")
+                self._tg = tg
+                self._ana_task = tg.create_task(self._run_analyzer(), name="session-analyzer")
                 await asyncio.sleep(0)  # let the analyzer come up before the first frame
                 src = tg.create_task(self._run_source(), name="session-source")
                 stopper = tg.create_task(stop.wait(), name="session-stop")
@@ -245,7 +259,8 @@ class Session:
                     if deadline is not None:
                         drain = min(drain, max(0.0, deadline - loop.time()))
                     await asyncio.wait({stopper}, timeout=drain)
-                for task in (src, ana, stopper):
+                self._tg = None
+                for task in (src, self._ana_task, stopper):
                     task.cancel()
         finally:
             if self.states["analyzer"][0] not in (LinkState.FAILED,):

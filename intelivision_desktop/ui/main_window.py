@@ -13,6 +13,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from intelivision_desktop.core.model import Description, LinkState, Problem
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.ui.bridge import SessionBridge
+from intelivision_desktop.ui.connection_panel import ConnectionPanel
 from intelivision_desktop.ui.plots import PlotPanel
 from intelivision_desktop.ui.timeline import TimelineView
 
@@ -65,6 +67,19 @@ class MainWindow(QMainWindow):
         split.setSizes([760, 520])
         self.setCentralWidget(split)
         self.timeline.selected.connect(self.plots.mark)
+
+        self.connection = ConnectionPanel(self)
+        dock = QDockWidget("Backend", self)
+        dock.setObjectName("backendDock")
+        dock.setWidget(self.connection)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.hide()  # shown from the toolbar (Ctrl+B), or when a backend is in use
+        self.backend_dock = dock
 
         self._build_toolbar(sources)
         self._build_statusbar()
@@ -118,6 +133,12 @@ class MainWindow(QMainWindow):
         )
         self.plots.set_history(float(self.history_combo.currentData()))
         tb.addWidget(self.history_combo)
+        tb.addSeparator()
+        backend = self.backend_dock.toggleViewAction()
+        backend.setText("Backend…")
+        backend.setShortcut(QKeySequence("Ctrl+B"))
+        backend.setToolTip("Connect to a deployed backend, or use the embedded rules (Ctrl+B)")
+        tb.addAction(backend)
 
     def _build_statusbar(self) -> None:
         sb = self.statusBar()
@@ -167,6 +188,9 @@ class MainWindow(QMainWindow):
         elif source_label:
             self.source_combo.insertItem(0, source_label, session.source.url)
             self.source_combo.setCurrentIndex(0)
+        if not session.analyzer.url.startswith("embedded://"):
+            self.connection.url.setText(session.analyzer.url)
+            self.backend_dock.show()
         for comp, (state, detail) in session.states.items():
             self._on_state(comp, state.value, detail)
         self.plots.start()
@@ -183,6 +207,8 @@ class MainWindow(QMainWindow):
             self.plots.add_marker(d)
 
     def _on_state(self, component: str, state: str, detail: str) -> None:
+        if component == "analyzer":
+            self.connection.show_state(state, detail)
         label = self.source_label if component == "source" else self.analyzer_label
         colour = STATE_COLOURS.get(state)
         text = f"{component}: {state}" + (f" — {detail}" if detail else "")
@@ -209,6 +235,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         c = self.session.counters()
+        self.connection.update_numbers(self.session.analyzer)
         now = time.monotonic()
         self._rate_samples.append((now, c.frames, c.descriptions))
         t0, f0, _ = self._rate_samples[max(0, len(self._rate_samples) - 4)]

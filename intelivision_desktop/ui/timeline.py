@@ -67,7 +67,7 @@ class DescriptionModel(QAbstractTableModel):
             if col == 1:
                 return d.text
             if col == 2:
-                return f"{d.source} ⚠ fallback" if d.fallback else d.source
+                return f"{d.source} ⚠" if d.fallback else d.source
             if col == 3:
                 return "" if d.latency_ms is None else f"{d.latency_ms:.1f} ms"
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
@@ -133,8 +133,13 @@ class TimelineView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         h = self.table.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fm = self.table.fontMetrics()
+        pad = 18
+        for col, sample in ((0, "00:00:00"), (2, "rules (failover) ⚠"), (3, "0000.0 ms")):
+            h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            h.resizeSection(col, fm.horizontalAdvance(sample) + pad)
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        h.setMinimumSectionSize(fm.horizontalAdvance("0000") + pad)
         self.detail = QPlainTextEdit(self)
         self.detail.setObjectName("timelineDetail")
         self.detail.setReadOnly(True)

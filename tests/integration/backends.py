@@ -85,20 +85,33 @@ class SocketIOBackend:
         return f"{scheme}://127.0.0.1:{self.port}"
 
     def _make(self) -> tuple[socketio.AsyncServer, web.Application]:
-        sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*",
-                                   max_http_buffer_size=10_000_000)
+        sio = socketio.AsyncServer(
+            async_mode="aiohttp", cors_allowed_origins="*", max_http_buffer_size=10_000_000
+        )
         app = web.Application()
         sio.attach(app)
 
         async def root(_req: web.Request) -> web.Response:
-            return web.json_response({"name": "InteliVision Backend (test)", "version": "1.0.0",
-                                      "status": "running", "timestamp": time.time() * 1000,
-                                      "clients": len(self._pipelines)})
+            return web.json_response(
+                {
+                    "name": "InteliVision Backend (test)",
+                    "version": "1.0.0",
+                    "status": "running",
+                    "timestamp": time.time() * 1000,
+                    "clients": len(self._pipelines),
+                }
+            )
 
         async def health(_req: web.Request) -> web.Response:
-            return web.json_response({"status": "healthy", "timestamp": time.time() * 1000,
-                                      "uptime": time.monotonic() - self.started,
-                                      "memory": {"rss": 1}, "clients": len(self._pipelines)})
+            return web.json_response(
+                {
+                    "status": "healthy",
+                    "timestamp": time.time() * 1000,
+                    "uptime": time.monotonic() - self.started,
+                    "memory": {"rss": 1},
+                    "clients": len(self._pipelines),
+                }
+            )
 
         app.router.add_get("/", root)
         app.router.add_get("/health", health)
@@ -143,9 +156,16 @@ class SocketIOBackend:
                 return
             if out is not None:
                 text, used = out
-                await sio.emit("ai-description", {"description": text,
-                                                  "timestamp": time.time() * 1000,
-                                                  "dataUsed": used, "fallback": True}, to=sid)
+                await sio.emit(
+                    "ai-description",
+                    {
+                        "description": text,
+                        "timestamp": time.time() * 1000,
+                        "dataUsed": used,
+                        "fallback": True,
+                    },
+                    to=sid,
+                )
 
         self.sio = sio
         return sio, app
@@ -167,8 +187,9 @@ class SocketIOBackend:
         _sio, app = self._make()
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port, ssl_context=self.ssl_context,
-                           reuse_address=True)
+        site = web.TCPSite(
+            self._runner, "127.0.0.1", self.port, ssl_context=self.ssl_context, reuse_address=True
+        )
         await site.start()
         server = site._server
         assert server is not None
@@ -176,10 +197,24 @@ class SocketIOBackend:
 
     async def stop(self) -> None:
         """Stop abruptly, as a crash would (connections dropped)."""
+        sio = getattr(self, "sio", None)
+        if sio is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(sio.shutdown(), 2)  # its engine.io service tasks
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
         self._pipelines.clear()
+        # python-engineio's server leaves each dropped socket's ping task behind; end them so
+        # the leak checks see only what the app itself leaves running
+        leftovers = [
+            t
+            for t in asyncio.all_tasks()
+            if "AsyncSocket._send_ping" in getattr(t.get_coro(), "__qualname__", "")
+        ]
+        for t in leftovers:
+            t.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
 
     async def __aenter__(self) -> SocketIOBackend:
         await self.start()
@@ -266,23 +301,40 @@ class ApiGatewayEmulator:
             action = None
         self.actions[str(action)] += 1
         if action != "sensor-data":
-            await ws.send(json.dumps({"message": "Forbidden", "connectionId": conn_id,
-                                      "requestId": request_id}))
+            await ws.send(
+                json.dumps(
+                    {"message": "Forbidden", "connectionId": conn_id, "requestId": request_id}
+                )
+            )
             return
         self.frames[conn_id] += 1
         for raw in self.extra_replies:
             await ws.send(raw)
         if self.fail_routes > 0:
             self.fail_routes -= 1
-            await ws.send(json.dumps({"message": "Internal server error",
-                                      "connectionId": conn_id, "requestId": request_id}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "message": "Internal server error",
+                        "connectionId": conn_id,
+                        "requestId": request_id,
+                    }
+                )
+            )
             return
         frame = {k: v for k, v in body.items() if k != "action"}
         try:
             out = pipe.feed(frame)
         except FrameError:
-            await ws.send(json.dumps({"message": "Internal server error",
-                                      "connectionId": conn_id, "requestId": request_id}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "message": "Internal server error",
+                        "connectionId": conn_id,
+                        "requestId": request_id,
+                    }
+                )
+            )
             return
         if out is not None:
             self.by_conn[conn_id].append(out[0])
@@ -292,8 +344,12 @@ class ApiGatewayEmulator:
         from websockets.asyncio.server import serve
 
         self._server = await serve(
-            self._handler, "127.0.0.1", self.port, ssl=self.ssl_context,
-            process_request=self._process_request, max_size=self.max_message,
+            self._handler,
+            "127.0.0.1",
+            self.port,
+            ssl=self.ssl_context,
+            process_request=self._process_request,
+            max_size=self.max_message,
             ping_interval=None,
         )
         self.port = next(iter(self._server.sockets)).getsockname()[1]

@@ -175,7 +175,7 @@ def test_bad_token_is_a_clear_error_without_a_tight_loop() -> None:
     async def main() -> None:
         async with SocketIOBackend(token="s3cret") as server:
             policy = BackoffPolicy(initial_s=0.05, cap_s=5.0, jitter=0.0)
-            session, link, watch = make_session(server.url, token="wrong", backoff=policy)
+            session, _link, watch = make_session(server.url, token="wrong", backoff=policy)
 
             async def body() -> None:
                 await until(lambda: watch.state() is LinkState.FAILED, 10)
@@ -185,7 +185,8 @@ def test_bad_token_is_a_clear_error_without_a_tight_loop() -> None:
             failed = [s for _, s in watch.states if s.state is LinkState.FAILED]
             assert "rejected" in failed[-1].detail
             assert "token" in failed[-1].detail
-            assert "wrong" not in failed[-1].detail and "s3cret" not in failed[-1].detail
+            assert "wrong" not in failed[-1].detail
+            assert "s3cret" not in failed[-1].detail
             assert server.refused == 1  # one attempt, then a long wait: no tight loop
             assert watch.by("rules (failover)")  # the operator still gets descriptions
 
@@ -331,7 +332,7 @@ def test_apigw_errors_and_forbidden_are_counted_never_described() -> None:
 def test_apigw_too_large_frame_is_not_sent() -> None:
     async def main() -> None:
         async with ApiGatewayEmulator() as server:
-            session, link, watch = make_session(server.url)
+            session, link, _watch = make_session(server.url)
             big = {"timestamp": 1, "personas": [], "objetos": [], "blob": "x" * 200_000}
 
             async def body() -> None:
@@ -355,7 +356,7 @@ def test_apigw_keepalive_holds_an_idle_connection() -> None:
     async def main() -> None:
         async with ApiGatewayEmulator(idle_timeout_s=0.6) as server:
             # one frame every 10 s: only keep-alives hold the line in between
-            session, link, watch = make_session(
+            session, link, _watch = make_session(
                 server.url, source="fake://quiet_corridor?hz=0.1", keepalive_s=0.2
             )
 
@@ -392,7 +393,7 @@ def test_apigw_idle_close_reconnects() -> None:
 def test_apigw_renews_before_the_age_limit_without_a_gap() -> None:
     async def main() -> None:
         async with ApiGatewayEmulator(max_age_s=1.6) as server:
-            session, link, watch = make_session(server.url, max_connection_s=1.0)
+            session, _link, watch = make_session(server.url, max_connection_s=1.0)
 
             async def body() -> None:
                 await until(lambda: server.connects >= 3, 15)
@@ -459,15 +460,55 @@ def test_apigw_server_disconnects_and_restarts() -> None:
 def test_unreachable_backend_retries_with_growing_delays(url: str) -> None:
     async def main() -> None:
         policy = BackoffPolicy(initial_s=0.1, factor=2.0, cap_s=0.4, jitter=0.0)
-        session, link, watch = make_session(url, backoff=policy, connect_timeout_s=1.0)
+        session, _link, watch = make_session(url, backoff=policy, connect_timeout_s=1.0)
 
         async def body() -> None:
-            await until(lambda: sum(1 for _, s in watch.states
-                                    if s.state is LinkState.RETRYING) >= 5, 10)
+            await until(
+                lambda: sum(1 for _, s in watch.states if s.state is LinkState.RETRYING) >= 5, 10
+            )
 
         await running(session, body)
-        delays = [float(s.detail.split("in ")[1].split(" s")[0])
-                  for _, s in watch.states if s.state is LinkState.RETRYING]
+        delays = [
+            float(s.detail.split("in ")[1].split(" s")[0])
+            for _, s in watch.states
+            if s.state is LinkState.RETRYING
+        ]
         assert delays[:5] == [0.1, 0.2, 0.4, 0.4, 0.4]
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("kind", ["socketio", "apigw"])
+def test_headless_prints_backend_descriptions(kind: str, tmp_path: Path) -> None:
+    import os
+    import sys
+
+    async def main() -> list[dict[str, Any]]:
+        server: Any = SocketIOBackend() if kind == "socketio" else ApiGatewayEmulator()
+        async with server:
+            env = {**os.environ, "INTELIVISION_LOG_DIR": str(tmp_path)}
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "intelivision_desktop",
+                "--headless",
+                "--source",
+                "demo://person_waves?speed=5",
+                "--analyzer",
+                server.url,
+                "--duration",
+                "8",
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env=env,
+            )
+            out, err = await asyncio.wait_for(proc.communicate(), 60)
+        assert proc.returncode == 0, err.decode()
+        assert b"Traceback" not in err
+        return [json.loads(line) for line in out.decode().splitlines()]
+
+    lines = asyncio.run(main())
+    mine = [d for d in lines if d["source"] == kind]
+    assert len(mine) >= 2
+    assert all(isinstance(d["latency_ms"], float) and d["latency_ms"] >= 0 for d in mine)
+    assert all(d["frames_from"] == "demo://person_waves?speed=5" for d in lines)

@@ -1,0 +1,72 @@
+"""The connection panel drives a real Socket.IO backend on 127.0.0.1 from the GUI."""
+
+from __future__ import annotations
+
+import qasync
+from PySide6.QtCore import Qt
+
+from intelivision_desktop.app.cli import build_parser
+from intelivision_desktop.app.controller import SessionController
+from intelivision_desktop.app.gui import demo_sources
+from intelivision_desktop.core.embedded import RulesAnalyzer
+from intelivision_desktop.io.links import BackendLink
+from intelivision_desktop.ui.main_window import MainWindow
+from tests.gui.conftest import run, wait_until
+from tests.integration.backends import SocketIOBackend
+
+
+def test_connect_to_a_backend_and_back_to_rules(qloop: qasync.QEventLoop, qtbot: object) -> None:
+    window = MainWindow(demo_sources())
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    ctl = SessionController(window, build_parser().parse_args([]))
+    server = SocketIOBackend()
+    panel = window.connection
+
+    async def scenario() -> None:
+        await server.start()
+        try:
+            await ctl.start("demo://person_waves?speed=5")
+            await wait_until(lambda: window.timeline.model.rowCount() >= 1, within=20)
+            first_session = ctl.session
+            panel.url.setText(server.url)
+            qtbot.mouseClick(panel.connect_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+            await wait_until(lambda: isinstance(ctl.session and ctl.session.analyzer, BackendLink))
+            assert ctl.session is first_session  # the source was not restarted
+            await wait_until(
+                lambda: any(d.source == "socketio" for d in window.timeline.model.items), within=20
+            )
+            assert "live" in panel.state.text()
+            await wait_until(lambda: "round trip" in panel.numbers.text(), within=10)
+            qtbot.mouseClick(panel.disconnect_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+            assert ctl.session is not None
+            assert isinstance(ctl.session.analyzer, RulesAnalyzer)
+            await ctl.shutdown()
+        finally:
+            await server.stop()
+
+    run(qloop, scenario(), timeout=60)
+    assert server.connects == 1
+
+
+def test_tls_warning_and_missing_ca_file(qapp: object, qtbot: object) -> None:
+    window = MainWindow(demo_sources())
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    panel = window.connection
+    assert not panel.tls_warning.isVisible()
+    panel.verify.setChecked(False)
+    assert panel.tls_warning.isVisible()
+    asked: list[tuple[str, dict[str, object]]] = []
+    panel.connect_requested.connect(lambda url, opts: asked.append((url, opts)))
+    panel.url.setText("https://example.invalid")
+    panel.ca_file.setText("/no/such/ca.pem")
+    panel.connect_button.click()
+    assert not asked
+    assert "CA file not found" in panel.error.text()
+    panel.ca_file.setText("")
+    panel.token.setText("t0k")
+    panel.connect_button.click()
+    assert asked[0][0] == "https://example.invalid"
+    assert asked[0][1]["verify_tls"] is False
+    assert asked[0][1]["token"] == "t0k"
