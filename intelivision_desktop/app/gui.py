@@ -67,11 +67,13 @@ async def run_window(args: argparse.Namespace, first: Session | None = None) -> 
 
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.logs import STARTUP_LINE
+    from intelivision_desktop.ui.gc_guard import MainThreadCollector
     from intelivision_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
+    collector = MainThreadCollector()
     window = MainWindow(demo_sources())
     controller = SessionController(window, args)
     closed = asyncio.Event()
@@ -102,6 +104,7 @@ async def run_window(args: argparse.Namespace, first: Session | None = None) -> 
         if window.isVisible():
             window.close()
         await asyncio.sleep(0)
+        collector.stop()
     return code
 
 

@@ -8,12 +8,30 @@ loop callbacks are collected and fail the test at teardown, as do tasks left run
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
+
+
+@pytest.fixture(autouse=True)
+def _qt_objects_die_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Collect each test's Qt objects here, on the GUI thread.
+
+    Left to chance, Python's garbage collector may run in a worker thread of a later test
+    (boto3, serial readers) and destroy a QObject with a live timer there: Qt warns "Timers
+    cannot be stopped from another thread" and can crash.
+    """
+    yield
+    if "qapp" in request.fixturenames or "qtbot" in request.fixturenames:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        gc.collect()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ def test_connect_to_a_backend_and_back_to_rules(qloop: qasync.QEventLoop, qtbot:
     ctl = SessionController(window, build_parser().parse_args([]))
     server = SocketIOBackend()
     panel = window.connection
+    assert not window.backend_dock.isVisible()  # offline by default: the panel stays out of the way
+    window.backend_dock.toggleViewAction().trigger()  # the toolbar's "Backend…"
+    assert panel.isVisible()
 
     async def scenario() -> None:
         await server.start()

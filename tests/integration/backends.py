@@ -73,6 +73,8 @@ class SocketIOBackend:
     connect_times: list[float] = field(default_factory=list)
     misbehave: set[str] = field(default_factory=set)
     """Any of: malformed, unknown_event, error_event, huge, empty."""
+    echo: bool = False
+    """Answer every frame at once (latency benchmarks), instead of per 2-second window."""
 
     def __post_init__(self) -> None:
         self._runner: web.AppRunner | None = None
@@ -149,6 +151,10 @@ class SocketIOBackend:
                 return
             for trick in sorted(self.misbehave):
                 await self._misbehave(sio, sid, trick)
+            if self.echo:
+                await sio.emit("ai-description", {"description": "eco", "timestamp": 0,
+                                                  "fallback": False}, to=sid)
+                return
             try:
                 out = pipe.feed(data)
             except FrameError:
