@@ -141,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="API Gateway: application keep-alive after this much silence",
     )
+    p.add_argument(
+        "--bedrock-endpoint-url",
+        metavar="URL",
+        help="send Bedrock calls to this endpoint instead of AWS's (emulators, VPC "
+        "endpoints); credentials still come from the standard AWS chain",
+    )
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
@@ -194,7 +200,10 @@ def build_session(
     try:
         source = open_source(url)
         analyzer = open_analyzer(
-            args.analyzer, analysis_config(args), link=link if link else link_options(args)
+            args.analyzer,
+            analysis_config(args),
+            link=link if link else link_options(args),
+            bedrock_endpoint_url=args.bedrock_endpoint_url,
         )
     except UrlError as exc:
         raise CliError(str(exc)) from None

@@ -95,12 +95,17 @@ class SessionController:
     def use_backend(self, url: str, options: dict[str, Any]) -> None:
         """Send the running session's frames to a backend (the source goes on undisturbed)."""
         try:
-            analyzer = open_analyzer(url, analysis_config(self.args), link=options)
+            analyzer = open_analyzer(
+                url,
+                analysis_config(self.args),
+                link=options or None,
+                bedrock_endpoint_url=self.args.bedrock_endpoint_url,
+            )
         except UrlError as exc:
             self.window.connection.show_error(str(exc))
             return
-        self.args.analyzer = url  # later sessions (source changes) keep using it
-        self._link_options = options
+        self.args.analyzer = analyzer.url  # later sessions (source changes) keep using it
+        self._link_options = options or None
         if self.session is not None:
             self.session.set_analyzer(analyzer)
 

@@ -45,6 +45,8 @@ def setup_logging(level: str = "INFO", *, to_file: bool = True) -> Path | None:
         except OSError as exc:
             logging.getLogger(__name__).warning("no log file (%s); logging to stderr only", exc)
             path = None
-    for noisy in ("asyncio", "PIL", "matplotlib"):
+    for noisy in ("asyncio", "PIL", "matplotlib", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # botocore logs signed requests (session tokens included) at DEBUG: never let it
+    logging.getLogger("botocore").setLevel(logging.INFO)
     return path

@@ -34,6 +34,9 @@ Listener = Callable[[Event], None]
 DEFAULT_HISTORY_S = 600.0
 CAMERA_MAX_HZ = 10.0
 MAX_DESCRIPTIONS_KEPT = 50_000
+DRAIN_S = 10.0
+"""Longest wait, once the source has ended, for analyzers that have answers on their way
+(optional ``async drain(timeout_s)`` on the analyzer)."""
 
 
 class Session:
@@ -253,12 +256,17 @@ class Session:
                 await asyncio.wait(
                     {src, stopper}, timeout=duration_s, return_when=asyncio.FIRST_COMPLETED
                 )
-                drain = float(getattr(self.analyzer, "drain_s", 0.0))
-                if src.done() and not stopper.done() and drain > 0:
-                    # the source ended: give answers already asked for a moment to arrive
+                drain = getattr(self.analyzer, "drain", None)
+                if src.done() and not stopper.done() and drain is not None:
+                    # the source ended: let answers already asked for arrive (bounded)
+                    budget = DRAIN_S
                     if deadline is not None:
-                        drain = min(drain, max(0.0, deadline - loop.time()))
-                    await asyncio.wait({stopper}, timeout=drain)
+                        budget = min(budget, max(0.0, deadline - loop.time()))
+                    drainer = tg.create_task(drain(budget), name="session-drain")
+                    await asyncio.wait(
+                        {stopper, drainer}, timeout=budget + 1, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    drainer.cancel()
                 self._tg = None
                 for task in (src, self._ana_task, stopper):
                     task.cancel()

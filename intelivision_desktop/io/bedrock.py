@@ -260,6 +260,10 @@ def settings_from_url(
 ) -> BedrockSettings:
     """Parse ``embedded://bedrock-agent?…`` or ``embedded://bedrock-model?…``.
 
+    Options: both take ``region``, ``profile``, ``timeout`` (read, s), ``connect_timeout``
+    (s), ``retries`` (0–10), ``max_in_flight``, ``max_age`` (s), ``endpoint_url``; the agent
+    takes ``agent_id``, ``alias_id``, ``trace=0|1``; the model takes ``model_id``,
+    ``max_tokens``, ``temperature``.
     Missing values come from the environment the backend uses: ``BEDROCK_AGENT_ID``,
     ``BEDROCK_AGENT_ALIAS_ID``, ``AWS_REGION`` (then ``AWS_DEFAULT_REGION``, then us-east-1),
     ``AWS_PROFILE``, ``BEDROCK_MODEL_ID``. ``endpoint_url`` (the CLI's
@@ -621,6 +625,18 @@ class StreamEvent:
 Post = Callable[[StreamEvent], None]
 
 
+def quiet_botocore_debug() -> None:
+    """Keep botocore's DEBUG records out of the logs unless someone asked for them.
+
+    At DEBUG, botocore logs signed requests: canonical requests and headers, including
+    ``X-Amz-Security-Token``. Secrets are never logged, so botocore is held at INFO when its
+    level was not set explicitly.
+    """
+    logger = logging.getLogger("botocore")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+
+
 class BedrockClient:
     """The boto3 side: a lazily created, cached client and the two streaming calls.
 
@@ -654,6 +670,7 @@ class BedrockClient:
     def client(self) -> Any:
         with self._lock:
             if self._client is None:
+                quiet_botocore_debug()
                 from botocore.config import Config  # type: ignore[import-untyped]
 
                 s = self.settings
@@ -676,6 +693,14 @@ class BedrockClient:
         if creds is not None:
             return True
         return self.settings.kind == "model" and bool(os.environ.get("AWS_BEARER_TOKEN_BEDROCK"))
+
+    def warm_up(self) -> bool:
+        """Resolve the credentials and, if there are any, create the client (slow: it loads
+        the service model), so the first window does not pay for it. False: no credentials."""
+        if not self.has_credentials():
+            return False
+        self.client()
+        return True
 
     def stream(self, text: str, cancel: threading.Event, post: Post) -> None:
         """Make one call, posting what arrives; returns at the end or when ``cancel`` is set."""
@@ -945,9 +970,7 @@ class BedrockAnalyzer:
         self._set_state(LinkState.CONNECTING, self.settings.target())
         try:
             try:
-                ok = await run_in_daemon_thread(
-                    self.client.has_credentials, name="bedrock-credentials"
-                )
+                ok = await run_in_daemon_thread(self.client.warm_up, name="bedrock-warm-up")
             except Exception as exc:  # noqa: BLE001  (a broken profile: said like any failure)
                 failure = classify(exc, self.settings)
                 self._report(failure)

@@ -657,6 +657,11 @@ class BackendLink:
     drain_s = 3.0
     """When the source ends, wait this long for descriptions still on their way."""
 
+    async def drain(self, timeout_s: float) -> bool:
+        """The backend gives no sign of being done: wait a short while for late answers."""
+        await asyncio.sleep(min(timeout_s, self.drain_s) if self._conns else 0.0)
+        return True
+
     def __init__(self, options: LinkOptions, config: AnalysisConfig | None = None) -> None:
         self.options = options
         self.protocol = options.resolved_protocol()

@@ -129,6 +129,7 @@ def open_analyzer(
     config: AnalysisConfig | None = None,
     *,
     link: Mapping[str, Any] | None = None,
+    bedrock_endpoint_url: str | None = None,
 ) -> Analyzer:
     """Build the analyzer a URL names. Raises :class:`UrlError` with a clear message.
 
@@ -151,7 +152,17 @@ def open_analyzer(
         kind = (parts.netloc + parts.path).strip("/") or "rules"
         if kind == "rules":
             return RulesAnalyzer(config, perf_clock=time.perf_counter)
-        raise UrlError(f"embedded analyzer {kind!r} is not available yet; use embedded://rules")
+        if kind in ("bedrock-agent", "bedrock-model"):
+            from intelivision_desktop.io.bedrock import bedrock_from_url  # boto3 loads slowly
+
+            try:
+                return bedrock_from_url(url, config, endpoint_url=bedrock_endpoint_url)
+            except ValueError as exc:
+                raise UrlError(str(exc)) from None
+        raise UrlError(
+            f"unknown embedded analyzer {kind!r}; use embedded://rules, "
+            "embedded://bedrock-agent or embedded://bedrock-model"
+        )
     raise UrlError(
         f"unknown analyzer {url!r}; use embedded://rules, http(s)://HOST[:PORT] (Socket.IO "
         "backend) or ws(s)://HOST/STAGE (API Gateway backend)"

@@ -97,8 +97,16 @@ class ConnectionPanel(QWidget):
         self.disconnect_button = QPushButton("Use embedded rules", self)
         self.disconnect_button.setObjectName("disconnectButton")
         self.disconnect_button.clicked.connect(self.disconnect_requested)
+        self.bedrock_button = QPushButton("Embedded Bedrock…", self)
+        self.bedrock_button.setObjectName("bedrockButton")
+        self.bedrock_button.setToolTip(
+            "Describe with Amazon Bedrock from this computer (agent or model), with the rules "
+            "as fallback; credentials come from the standard AWS chain"
+        )
+        self.bedrock_button.clicked.connect(self._on_bedrock)
         buttons = QHBoxLayout()
         buttons.addWidget(self.connect_button)
+        buttons.addWidget(self.bedrock_button)
         buttons.addWidget(self.disconnect_button)
         self.error = QLabel("", self)
         self.error.setStyleSheet("color:#c62828")
@@ -107,6 +115,7 @@ class ConnectionPanel(QWidget):
         self.state = QLabel("analyzer: embedded rules", self)
         self.state.setObjectName("linkState")
         self.state.setWordWrap(True)
+        self._bedrock_url: str | None = None
         self.numbers = QLabel("", self)
         self.numbers.setObjectName("linkNumbers")
         self.numbers.setWordWrap(True)
@@ -162,6 +171,15 @@ class ConnectionPanel(QWidget):
         self.error.setText("")
         self.connect_requested.emit(url, self.options())
 
+    def _on_bedrock(self) -> None:
+        from intelivision_desktop.ui.bedrock_dialog import BedrockDialog
+
+        url = BedrockDialog.ask(self, self._bedrock_url)
+        if url:
+            self._bedrock_url = url
+            self.error.setText("")
+            self.connect_requested.emit(url, {})
+
     def show_error(self, message: str) -> None:
         self.error.setText(message)
 
@@ -171,6 +189,15 @@ class ConnectionPanel(QWidget):
 
     def update_numbers(self, analyzer: object) -> None:
         """Refresh the link's numbers (called about once a second)."""
+        totals = getattr(analyzer, "totals", None)
+        if callable(totals):
+            t = totals()
+            self.numbers.setText(
+                "\n".join(
+                    f"{k.replace('_', ' ')}: {v}" for k, v in t.items() if v not in (None, "")
+                )
+            )
+            return
         if not isinstance(analyzer, BackendLink):
             self.numbers.setText("Offline rules (PROTOCOL §4): no backend in use.")
             return
