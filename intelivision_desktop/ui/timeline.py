@@ -104,13 +104,13 @@ def summary_text(d: Description) -> str:
             f"window {clock(d.window_start_ms)}–{clock(d.window_end_ms)}"
             f" ({(d.window_end_ms - d.window_start_ms) / 1000:.1f} s)"
         )
+    if d.detail:  # trace, usage, errors: what the operator looks for first
+        lines.append("")
+        lines.append(json.dumps(dict(d.detail), ensure_ascii=False, indent=2, default=str))
     if d.summary is not None:
         lines.append("")
         lines.append("dataUsed:")
         lines.append(json.dumps(encode_summary(d.summary), ensure_ascii=False, indent=2))
-    if d.detail:
-        lines.append("")
-        lines.append(json.dumps(dict(d.detail), ensure_ascii=False, indent=2, default=str))
     return "\n".join(lines)
 
 
