@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from intelivision_desktop import __version__
 from intelivision_desktop.core.analysis import AnalysisConfig
@@ -212,7 +213,7 @@ def build_session(
         try:
             recorder = JsonlRecorder(
                 args.record,
-                source=url,
+                source=source.url,
                 analyzer=analyzer.url,
                 settings={"window_ms": analyzer_window(args)},
             )
@@ -227,6 +228,16 @@ def analyzer_window(args: argparse.Namespace) -> int:
     return analysis_config(args).window_ms
 
 
+def serve_url(spec: str, token: str | None) -> str:
+    """``--serve [HOST:]PORT`` as a ``serve://`` source URL."""
+    host, _, port = spec.rpartition(":")
+    host = host or "127.0.0.1"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise CliError(f"--serve {spec!r}: expected [HOST:]PORT with a port from 1 to 65535")
+    query = f"?{urlencode({'token': token})}" if token else ""
+    return f"serve://{host}:{port}{query}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -235,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.duration is not None and args.duration <= 0:
             raise CliError("--duration must be positive")
+        if args.serve is not None:
+            args.source = serve_url(args.serve, args.serve_token)
         if args.headless:
             if args.screenshot or args.self_test:
                 raise CliError("--headless cannot be combined with --screenshot or --self-test")

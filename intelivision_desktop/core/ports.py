@@ -29,6 +29,9 @@ class SourceSink(Protocol):
 
     def set_state(self, component: str, state: LinkState, detail: str = "") -> None: ...
     def problem(self, component: str, kind: str, message: str, count: int = 1) -> None: ...
+    def device_gone(self, device_id: str) -> None:
+        """A device's connection ended (sources that serve several devices)."""
+        ...
 
 
 class AnalyzerSink(SourceSink, Protocol):

@@ -143,6 +143,13 @@ class Session:
         self.last_frame_ms = float(t_ms[-1])
         self._emit(SampleBatch(device_id, n))
 
+    def device_gone(self, device_id: str) -> None:
+        """A device's connection ended: its analyzer state goes, as the backend's does."""
+        try:
+            self.analyzer.device_gone(device_id)
+        except Exception:
+            log.exception("analyzer failed to forget %s", device_id)
+
     def publish(self, description: Description) -> None:
         self._counts["descriptions"] += 1
         if description.latency_ms is not None:
@@ -153,6 +160,12 @@ class Session:
                 self.recorder.write_description(description)
             except (OSError, ValueError) as exc:
                 self.problem("recorder", "record_failed", f"recording failed: {exc}")
+        deliver = getattr(self.source, "deliver", None)
+        if deliver is not None:  # a source that serves devices answers the one described
+            try:
+                deliver(description)
+            except Exception:
+                log.exception("delivering a description to its device failed")
         self._emit(description)
 
     def count(self, kind: str, n: int = 1) -> None:

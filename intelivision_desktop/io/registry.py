@@ -121,7 +121,17 @@ def open_source(url: str) -> Source:
             )
         except ValueError as exc:
             raise UrlError(f"{url}: {exc}") from None
-    raise UrlError(f"unknown source scheme {scheme!r} in {url!r}; use demo://, replay://, fake://")
+    if scheme == "serve":
+        from intelivision_desktop.io.server import server_from_url
+
+        try:
+            return server_from_url(url)
+        except ValueError as exc:
+            raise UrlError(str(exc)) from None
+    raise UrlError(
+        f"unknown source scheme {scheme!r} in {url!r}; use demo://, replay://, fake://, "
+        "serve://HOST:PORT"
+    )
 
 
 def open_analyzer(
