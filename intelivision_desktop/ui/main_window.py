@@ -24,8 +24,11 @@ from PySide6.QtWidgets import (
 
 from intelivision_desktop.core.model import Description, LinkState, Problem
 from intelivision_desktop.core.session import Session
+from intelivision_desktop.io.server import DEFAULT_PORT as SERVE_PORT
+from intelivision_desktop.io.server import DeviceServer
 from intelivision_desktop.ui.bridge import SessionBridge
 from intelivision_desktop.ui.connection_panel import ConnectionPanel
+from intelivision_desktop.ui.devices_panel import DevicesPanel
 from intelivision_desktop.ui.plots import PlotPanel
 from intelivision_desktop.ui.timeline import TimelineView
 
@@ -81,6 +84,15 @@ class MainWindow(QMainWindow):
         dock.hide()  # shown from the toolbar (Ctrl+B), or when a backend is in use
         self.backend_dock = dock
 
+        self.devices = DevicesPanel(self)
+        ddock = QDockWidget("Devices", self)
+        ddock.setObjectName("devicesDock")
+        ddock.setWidget(self.devices)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, ddock)
+        ddock.hide()  # shown while the app serves devices
+        self.devices_dock = ddock
+        self.devices.device_selected.connect(self.follow_device)
+
         self._build_toolbar(sources)
         self._build_statusbar()
         self.plots.follow_changed.connect(self.follow_action.setChecked)
@@ -134,6 +146,15 @@ class MainWindow(QMainWindow):
         self.plots.set_history(float(self.history_combo.currentData()))
         tb.addWidget(self.history_combo)
         tb.addSeparator()
+        self.serve_action = QAction("Accept devices", self)
+        self.serve_action.setObjectName("serveAction")
+        self.serve_action.setCheckable(True)
+        self.serve_action.setToolTip(
+            "Be the backend: camera devices on this computer connect to "
+            f"http://127.0.0.1:{SERVE_PORT} (Socket.IO) or ws://127.0.0.1:{SERVE_PORT}/dev"
+        )
+        self.serve_action.toggled.connect(self._on_serve_toggled)
+        tb.addAction(self.serve_action)
         backend = self.backend_dock.toggleViewAction()
         backend.setText("Backend…")
         backend.setShortcut(QKeySequence("Ctrl+B"))
@@ -188,6 +209,13 @@ class MainWindow(QMainWindow):
         elif source_label:
             self.source_combo.insertItem(0, source_label, session.source.url)
             self.source_combo.setCurrentIndex(0)
+        serving = isinstance(session.source, DeviceServer)
+        self.serve_action.blockSignals(True)
+        self.serve_action.setChecked(serving)
+        self.serve_action.blockSignals(False)
+        self.devices_dock.setVisible(serving)
+        self.devices.following = None
+        self.devices.refresh(session.source)
         if not session.analyzer.url.startswith("embedded://"):
             self.connection.url.setText(session.analyzer.url)
             self.backend_dock.show()
@@ -197,9 +225,27 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _on_frames(self, _n: int) -> None:
-        if self._device is None and self.session is not None and self.session.stores:
-            self._device = next(iter(self.session.stores))
+        if self.session is None or not self.session.stores:
+            return
+        if self._device is None or self.plots.store is None:
+            if self._device is None or self._device not in self.session.stores:
+                self._device = next(iter(self.session.stores))
             self.plots.attach(self.session.stores[self._device])
+
+    def follow_device(self, device_id: str) -> None:
+        """Plot this device (its store, its description markers)."""
+        self._device = device_id
+        store = self.session.stores.get(device_id) if self.session is not None else None
+        self.plots.attach(store)
+        if store is not None:
+            for d in self.timeline.model.items:
+                if d.device_id == device_id:
+                    self.plots.add_marker(d)
+
+    def _on_serve_toggled(self, on: bool) -> None:
+        if on == isinstance(self.session.source if self.session else None, DeviceServer):
+            return
+        self.source_requested.emit(f"serve://127.0.0.1:{SERVE_PORT}" if on else "demo://")
 
     def _on_description(self, d: Description) -> None:
         self.timeline.add(d)
@@ -236,6 +282,8 @@ class MainWindow(QMainWindow):
             return
         c = self.session.counters()
         self.connection.update_numbers(self.session.analyzer)
+        if self.devices_dock.isVisible():
+            self.devices.refresh(self.session.source)
         now = time.monotonic()
         self._rate_samples.append((now, c.frames, c.descriptions))
         t0, f0, _ = self._rate_samples[max(0, len(self._rate_samples) - 4)]

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from intelivision_desktop.core.codec import encode_summary
 from intelivision_desktop.core.model import Description
 
-COLUMNS = ("Time", "Description", "Source", "Latency")
+COLUMNS = ("Time", "Description", "Source", "Latency", "Device")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -70,6 +70,8 @@ class DescriptionModel(QAbstractTableModel):
                 return f"{d.source} ⚠" if d.fallback else d.source
             if col == 3:
                 return "" if d.latency_ms is None else f"{d.latency_ms:.1f} ms"
+            if col == 4:
+                return d.device_id
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
             return f"{d.text}\n{d.device_id} · {clock(d.t_ms)}"
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and d.fallback:

@@ -1,0 +1,150 @@
+"""Connected camera devices (local backend mode): the list, the URLs to give them, a QR code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intelivision_desktop.io.server import DeviceServer
+
+COLUMNS = (
+    "Device",
+    "Address",
+    "User agent",
+    "Since",
+    "Frames/s",
+    "Frames",
+    "Last description",
+    "State",
+)
+
+
+def qr_pixmap(text: str, scale: int = 4) -> QPixmap:
+    """A QR code for ``text`` (segno makes the matrix; Qt draws it)."""
+    import segno
+
+    qr = segno.make(text, error="m")
+    rows = list(qr.matrix_iter(border=2))
+    n = len(rows)
+    img = QImage(n * scale, n * scale, QImage.Format.Format_RGB32)
+    img.fill(QColor("white"))
+    p = QPainter(img)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("black"))
+    for y, row in enumerate(rows):
+        for x, dark in enumerate(row):
+            if dark:
+                p.drawRect(x * scale, y * scale, scale, scale)
+    p.end()
+    return QPixmap.fromImage(img)
+
+
+class DevicesPanel(QWidget):
+    """Refreshed about once a second from the serving source; selecting a row follows it."""
+
+    device_selected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("devicesPanel")
+        self.urls = QLabel("Not accepting devices.", self)
+        self.urls.setObjectName("deviceUrls")
+        self.urls.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.urls.setWordWrap(True)
+        self.qr = QLabel(self)
+        self.qr.setObjectName("deviceQr")
+        self.qr.setToolTip("Scan with the phone to connect it (Socket.IO URL, token included)")
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setObjectName("devicesTable")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._on_select)
+        self.summary = QLabel("", self)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.urls)
+        lay.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.summary)
+        self._qr_text = ""
+        self.following: str | None = None
+
+    def _on_select(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            item = self.table.item(rows[0].row(), 0)
+            if item is not None and item.text() != self.following:
+                self.following = item.text()
+                self.device_selected.emit(item.text())
+
+    def refresh(self, source: object) -> None:
+        if not isinstance(source, DeviceServer):
+            self.urls.setText("Not accepting devices. Use “Accept devices” in the toolbar.")
+            self.qr.clear()
+            self._qr_text = ""
+            self.table.setRowCount(0)
+            self.summary.setText("")
+            return
+        urls = source.device_urls()
+        self.urls.setText(
+            f"<b>Socket.IO</b>: {urls['socketio']}<br><b>API Gateway style</b>: {urls['apigw']}"
+            + (
+                "<br>Devices must present this token."
+                if source.token
+                else "<br>Loopback only: devices on this computer."
+            )
+        )
+        if urls["socketio"] != self._qr_text:
+            self._qr_text = urls["socketio"]
+            self.qr.setPixmap(qr_pixmap(self._qr_text))
+        devices = list(source.devices.values())
+        devices.sort(key=lambda d: (not d.connected, -d.connected_at))
+        self.table.setRowCount(len(devices))
+        for row, d in enumerate(devices):
+            since = dt.datetime.fromtimestamp(d.connected_at).strftime("%H:%M:%S")
+            state = "connected" if d.connected else "disconnected"
+            if d.dropped or d.malformed:
+                state += f" · {d.dropped} dropped, {d.malformed} malformed"
+            values = (
+                d.device_id,
+                d.address,
+                d.user_agent,
+                since,
+                f"{d.rate():.1f}",
+                str(d.frames),
+                d.last_description,
+                state,
+            )
+            for col, text in enumerate(values):
+                item = self.table.item(row, col)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.table.setItem(row, col, item)
+                if item.text() != text:
+                    item.setText(text)
+                item.setForeground(
+                    QColor("#2e7d32" if d.connected else "#888888")
+                    if col == 7
+                    else self.palette().text().color()
+                )
+        live = sum(1 for d in devices if d.connected)
+        self.summary.setText(
+            f"{live} connected, {len(devices) - live} gone, {source.refused} refused"
+            + (f" · plots follow {self.following}" if self.following else "")
+        )
