@@ -44,7 +44,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--analyzer",
         default=DEFAULT_ANALYZER,
         metavar="URL",
-        help="embedded://rules (default: %(default)s)",
+        help="embedded://rules (offline rules); embedded://bedrock-agent?agent_id=…&alias_id=…"
+        "[&region&profile&trace=1&timeout&connect_timeout&retries]; "
+        "embedded://bedrock-model?[model_id&max_tokens&temperature]; http(s)://HOST:PORT "
+        "(Socket.IO backend); ws(s)://HOST/STAGE (API Gateway backend) (default: %(default)s)",
+    )
+    p.add_argument(
+        "--serve",
+        metavar="[HOST:]PORT",
+        nargs="?",
+        const="127.0.0.1:3001",
+        help="be the backend: camera devices connect to this app (Socket.IO at "
+        "http://HOST:PORT, API Gateway style at ws://HOST:PORT/dev); loopback unless a HOST "
+        "is given, and then a token is required (default 127.0.0.1:3001)",
+    )
+    p.add_argument(
+        "--serve-token",
+        metavar="TOKEN",
+        default=os.environ.get("INTELIVISION_SERVE_TOKEN"),
+        help="token devices must present (generated and logged when serving beyond loopback "
+        "without one; default: $INTELIVISION_SERVE_TOKEN)",
     )
     p.add_argument(
         "--record",

@@ -43,6 +43,7 @@ class Printer:
         self.out = out
         self.printed = 0
         self._logged: dict[str, float] = {}
+        self._told = False
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Description):
@@ -60,6 +61,14 @@ class Printer:
                 log.warning("%s: %s", event.component, event.message)
         elif isinstance(event, StateChange) and event.state is LinkState.FAILED:
             log.error("%s failed: %s", event.component, event.detail)
+        elif isinstance(event, StateChange) and event.state is LinkState.LIVE:
+            urls = getattr(self.session.source, "device_urls", None)
+            if event.component == "source" and urls is not None and not self._told:
+                # straight to the operator's terminal, not to the log file: it may hold a token
+                self._told = True
+                for kind, url in urls().items():
+                    sys.stderr.write(f"devices connect to ({kind}): {url}\n")
+                sys.stderr.flush()
 
 
 async def run_headless(session: Session, duration_s: float | None, out: TextIO = sys.stdout) -> int:

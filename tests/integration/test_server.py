@@ -277,3 +277,52 @@ def test_health_and_root_answer_like_the_backend() -> None:
         assert health["status"] == "healthy"
 
     asyncio.run(serving(body))
+
+
+def test_headless_serve_prints_device_descriptions(tmp_path: Any) -> None:
+    import os
+    import socket
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    async def main() -> tuple[bytes, bytes, list[str]]:
+        env = {**os.environ, "INTELIVISION_LOG_DIR": str(tmp_path)}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "intelivision_desktop",
+            "--headless",
+            "--serve",
+            f"127.0.0.1:{port}",
+            "--analyzer",
+            "embedded://rules",
+            "--duration",
+            "12",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        dev = SioDevice()
+        for _ in range(100):
+            try:
+                await dev.client.connect(f"http://127.0.0.1:{port}", transports=["websocket"])
+                break
+            except socketio.exceptions.ConnectionError:
+                await asyncio.sleep(0.1)
+        await dev.stream(scene("person_waves", 1, 20), 25)
+        await asyncio.sleep(0.3)
+        await dev.client.disconnect()
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+        assert proc.returncode == 0, err.decode()
+        return out, err, dev.texts
+
+    out, err, texts = asyncio.run(main())
+    lines = [json.loads(line) for line in out.decode().splitlines()]
+    assert texts
+    assert [d["text"] for d in lines] == texts
+    assert all(d["device"].startswith("sio-") for d in lines)
+    assert f"devices connect to (socketio): http://127.0.0.1:{port}" in err.decode()
+    assert b"Traceback" not in err
