@@ -44,9 +44,15 @@ class AnalyzerSink(SourceSink, Protocol):
 class Source(Protocol):
     """A producer of frames, chosen by URL."""
 
-    url: str
-    live: bool
-    """True when arrival time is wall time; False for replays (the recording's clock)."""
+    @property
+    def url(self) -> str:
+        """The source's URL (no secrets: it goes into logs and recording headers)."""
+        ...
+
+    @property
+    def live(self) -> bool:
+        """True when arrival time is wall time; False for replays (the recording's clock)."""
+        ...
 
     async def run(self, sink: SourceSink) -> None:
         """Produce frames until finished (return) or cancelled."""
@@ -56,7 +62,8 @@ class Source(Protocol):
 class Analyzer(Protocol):
     """Turns frames into descriptions (embedded rules, Bedrock, a remote backend)."""
 
-    url: str
+    @property
+    def url(self) -> str: ...
 
     def bind(self, sink: AnalyzerSink) -> None: ...
 

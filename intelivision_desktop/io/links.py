@@ -159,6 +159,9 @@ class _FailoverSink:
     def problem(self, component: str, kind: str, message: str, count: int = 1) -> None:
         self.sink.problem(component, kind, message, count)
 
+    def device_gone(self, device_id: str) -> None:
+        pass
+
 
 class _Connection:
     """One device's connection with its reconnect loop."""
@@ -298,7 +301,7 @@ class SocketIOConnection(_Connection):
         opts = self.options
         self._gone = asyncio.Event()
         tls = ssl_context(opts)
-        connector = aiohttp.TCPConnector(ssl=tls if tls is not True else None)
+        connector = aiohttp.TCPConnector(ssl=tls)
         self.http = aiohttp.ClientSession(connector=connector)
         sio = socketio.AsyncClient(
             reconnection=False,

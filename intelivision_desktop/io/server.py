@@ -376,7 +376,7 @@ class DeviceServer:
 
         query = parse_qs(str(environ.get("QUERY_STRING", "")))
         given = auth.get("token") if isinstance(auth, dict) else None
-        given = given or (query.get("token") or [None])[0]
+        given = given or _first(query, "token")
         header = str(environ.get("HTTP_AUTHORIZATION", ""))
         if not given and header.startswith("Bearer "):
             given = header[7:]
@@ -421,7 +421,7 @@ class DeviceServer:
         from aiohttp import WSMsgType, web
 
         query = parse_qs(urlsplit(str(request.rel_url)).query)
-        given = (query.get("token") or [None])[0]
+        given = _first(query, "token")
         header = request.headers.get("Authorization", "")
         if not given and header.startswith("Bearer "):
             given = header[7:]
@@ -492,6 +492,11 @@ class DeviceServer:
                     }
                 )
             )
+
+
+def _first(query: Mapping[str, list[str]], key: str) -> str | None:
+    values = query.get(key)
+    return values[0] if values else None
 
 
 def _lan_address() -> str:
