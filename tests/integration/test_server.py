@@ -326,3 +326,61 @@ def test_headless_serve_prints_device_descriptions(tmp_path: Any) -> None:
     assert all(d["device"].startswith("sio-") for d in lines)
     assert f"devices connect to (socketio): http://127.0.0.1:{port}" in err.decode()
     assert b"Traceback" not in err
+
+
+def test_fuzzed_messages_never_break_the_server() -> None:
+    import random
+
+    rng = random.Random(7)
+
+    def junk() -> Any:
+        kind = rng.randrange(6)
+        if kind == 0:
+            return rng.randbytes(rng.randrange(1, 200)).decode("latin-1")
+        if kind == 1:
+            return json.dumps(
+                {
+                    "action": "sensor-data",
+                    "personas": [{"posicion": rng.random()}] * rng.randrange(3),
+                }
+            )
+        if kind == 2:
+            return json.dumps(
+                {"action": "sensor-data", "objetos": {"x": [1] * 5}, "timestamp": "soon"}
+            )
+        if kind == 3:
+            return json.dumps([{"action": "sensor-data"}] * rng.randrange(4))
+        if kind == 4:
+            return "[" * rng.randrange(1, 5000)
+        return json.dumps(
+            {
+                "action": "sensor-data",
+                "personas": [{"blendshapes": [{"name": "x", "score": "high"}]}],
+                "deep": [[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]],
+            }
+        )
+
+    async def body(server: DeviceServer, session: Session, seen: list[Description]) -> None:
+        sio = SioDevice()
+        await sio.client.connect(f"http://127.0.0.1:{server.port}", transports=["websocket"])
+        async with connect(f"ws://127.0.0.1:{server.port}/dev", proxy=None) as ws:
+            for _ in range(300):
+                msg = junk()
+                await ws.send(msg)
+                try:
+                    payload: Any = json.loads(msg)
+                except (ValueError, RecursionError):
+                    payload = msg
+                await sio.client.emit("sensor-data", payload)
+            await ws.send(json.dumps({"action": "ping"}))
+        # still serving, and a well-behaved device still gets its descriptions
+        good = SioDevice()
+        await good.client.connect(f"http://127.0.0.1:{server.port}", transports=["websocket"])
+        await good.stream(scene("person_waves", 1, 20), 25)
+        await until(lambda: bool(good.texts))
+        await good.client.disconnect()
+        await sio.client.disconnect()
+        assert session.counters().malformed >= 300
+        assert session.states["source"][0].value == "live"
+
+    asyncio.run(serving(body, limits=ServerLimits(rate_hz=1000, burst=1000)))
