@@ -194,7 +194,11 @@ class ConnectionPanel(QWidget):
             t = totals()
             self.numbers.setText(
                 "\n".join(
-                    f"{k.replace('_', ' ')}: {v}" for k, v in t.items() if v not in (None, "")
+                    f"{k.replace('_', ' ')}: {v:.1f}"
+                    if isinstance(v, float)
+                    else f"{k.replace('_', ' ')}: {v}"
+                    for k, v in t.items()
+                    if v not in (None, "")
                 )
             )
             return

@@ -137,10 +137,16 @@ class TimelineView(QWidget):
         h = self.table.horizontalHeader()
         fm = self.table.fontMetrics()
         pad = 18
-        for col, sample in ((0, "00:00:00"), (2, "rules (failover) ⚠"), (3, "0000.0 ms")):
+        for col, sample in (
+            (0, "00:00:00"),
+            (2, "bedrock-agent ⚠"),
+            (3, "000.0 ms"),
+            (4, "sio-000000"),
+        ):
             h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             h.resizeSection(col, fm.horizontalAdvance(sample) + pad)
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.hideColumn(4)  # shown once a second device appears
         h.setMinimumSectionSize(fm.horizontalAdvance("0000") + pad)
         self.detail = QPlainTextEdit(self)
         self.detail.setObjectName("timelineDetail")
@@ -162,6 +168,9 @@ class TimelineView(QWidget):
         """Keep the newest row visible (off while the operator looks at an older one)."""
 
     def add(self, d: Description) -> None:
+        items = self.model.items
+        if items and self.table.isColumnHidden(4) and d.device_id != items[0].device_id:
+            self.table.showColumn(4)  # several devices: say which one each line is about
         self.model.append(d)
         if self.follow:
             self.table.scrollToBottom()
@@ -169,6 +178,7 @@ class TimelineView(QWidget):
     def clear(self) -> None:
         self.model.clear()
         self.detail.clear()
+        self.table.hideColumn(4)
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
