@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="record the session to this JSON Lines file (never overwritten)",
     )
     p.add_argument(
+        "--export-csv",
+        type=Path,
+        metavar="OUT",
+        help="write the channels of the --source recording (replay://PATH, demo://SCENE or a "
+        "path) to OUT and its descriptions to OUT's .descriptions.csv, then exit",
+    )
+    p.add_argument(
         "--headless",
         action="store_true",
         help="no window: one JSON line per description on stdout, logs on stderr",
@@ -262,7 +269,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from intelivision_desktop.app.logs import setup_logging
 
+    for name in ("stdout", "stderr"):  # a windowed Windows bundle has neither
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the app
     try:
+        if args.export_csv is not None:
+            from intelivision_desktop.io.export import ExportError, export_source_csv
+
+            try:
+                channels, descriptions = export_source_csv(args.source, args.export_csv)
+            except ExportError as exc:
+                raise CliError(str(exc)) from None
+            sys.stdout.write(f"{channels.path}\n{descriptions.path}\n")
+            return 0
         if args.duration is not None and args.duration <= 0:
             raise CliError("--duration must be positive")
         if args.serve is not None:

@@ -57,6 +57,14 @@ def make_app() -> object:
     app.setApplicationName("InteliVision Desktop")
     app.setOrganizationName("InteliVision")
     app.setOrganizationDomain("intelivision.app")
+    app.setDesktopFileName("intelivision-desktop")
+    from PySide6.QtGui import QIcon
+
+    from intelivision_desktop.io.resources import resources_dir
+
+    icon = resources_dir() / "icons" / "intelivision.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     qInstallMessageHandler(_qt_message_handler)
     return app
 
