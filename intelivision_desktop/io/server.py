@@ -226,15 +226,7 @@ class DeviceServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        # python-engineio leaves a ping task per dropped socket behind; end them here
-        leftovers = [
-            t
-            for t in asyncio.all_tasks()
-            if "AsyncSocket._send_ping" in getattr(t.get_coro(), "__qualname__", "")
-        ]
-        for t in leftovers:
-            t.cancel()
-        await asyncio.gather(*leftovers, return_exceptions=True)
+        await end_engineio_leftovers()
         for dev in self.devices.values():
             dev.connected = False
 
@@ -492,6 +484,19 @@ class DeviceServer:
                     }
                 )
             )
+
+
+async def end_engineio_leftovers() -> None:
+    """python-engineio's server leaves each dropped socket's ping task running after the
+    server has shut down; end them, so that nothing outlives the server that started it."""
+    leftovers = [
+        t
+        for t in asyncio.all_tasks()
+        if "AsyncSocket._send_ping" in getattr(t.get_coro(), "__qualname__", "")
+    ]
+    for t in leftovers:
+        t.cancel()
+    await asyncio.gather(*leftovers, return_exceptions=True)
 
 
 def _first(query: Mapping[str, list[str]], key: str) -> str | None:

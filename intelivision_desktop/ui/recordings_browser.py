@@ -23,10 +23,8 @@ from typing import Any
 
 import platformdirs
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QFileSystemWatcher,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -45,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from intelivision_desktop.io.export import RecordingSummary, summarize_recording
+from intelivision_desktop.ui.table_model import Index, ListTableModel
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,6 @@ PATTERN = "*.jsonl"
 COLUMNS = ("Recording", "Recorded", "Duration", "Size", "Source", "Descriptions")
 POLL_MS = 50
 WATCH_DEBOUNCE_MS = 300
-Index = QModelIndex | QPersistentModelIndex
 
 
 def default_recordings_dir() -> Path:
@@ -93,30 +91,17 @@ class Entry:
     summary: RecordingSummary | None = None
 
 
-class RecordingsModel(QAbstractTableModel):
+class RecordingsModel(ListTableModel[Entry]):
     """The listed recordings, newest (last modified) first."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.entries: list[Entry] = []
+    columns = COLUMNS
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+    @property
+    def entries(self) -> list[Entry]:
+        return self.rows
 
     def set_entries(self, entries: list[Entry]) -> None:
-        self.beginResetModel()
-        self.entries = sorted(entries, key=lambda e: (-e.modified_s, e.path.name))
-        self.endResetModel()
+        self.replace_all(sorted(entries, key=lambda e: (-e.modified_s, e.path.name)))
 
     def set_summary(self, summary: RecordingSummary) -> bool:
         for row, e in enumerate(self.entries):

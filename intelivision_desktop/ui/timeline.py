@@ -7,10 +7,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -27,34 +24,23 @@ from PySide6.QtWidgets import (
 
 from intelivision_desktop.core.codec import encode_summary
 from intelivision_desktop.core.model import Description
+from intelivision_desktop.ui.table_model import Index, ListTableModel
 
 COLUMNS = ("Time", "Description", "Source", "Latency", "Device")
-Index = QModelIndex | QPersistentModelIndex
 
 
 def clock(t_ms: float) -> str:
     return dt.datetime.fromtimestamp(t_ms / 1000.0).strftime("%H:%M:%S")
 
 
-class DescriptionModel(QAbstractTableModel):
+class DescriptionModel(ListTableModel[Description]):
     """Descriptions in arrival order."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.items: list[Description] = []
+    columns = COLUMNS
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+    @property
+    def items(self) -> list[Description]:
+        return self.rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -81,17 +67,6 @@ class DescriptionModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def append(self, d: Description) -> None:
-        n = len(self.items)
-        self.beginInsertRows(QModelIndex(), n, n)
-        self.items.append(d)
-        self.endInsertRows()
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self.items.clear()
-        self.endResetModel()
 
 
 def summary_text(d: Description) -> str:

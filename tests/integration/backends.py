@@ -36,6 +36,7 @@ from intelivision_desktop.core.analysis import (
     summarize,
 )
 from intelivision_desktop.core.codec import FrameError, decode_frame, encode_summary
+from intelivision_desktop.io.server import end_engineio_leftovers
 
 
 class _Pipeline:
@@ -152,8 +153,11 @@ class SocketIOBackend:
             for trick in sorted(self.misbehave):
                 await self._misbehave(sio, sid, trick)
             if self.echo:
-                await sio.emit("ai-description", {"description": "eco", "timestamp": 0,
-                                                  "fallback": False}, to=sid)
+                await sio.emit(
+                    "ai-description",
+                    {"description": "eco", "timestamp": 0, "fallback": False},
+                    to=sid,
+                )
                 return
             try:
                 out = pipe.feed(data)
@@ -211,16 +215,7 @@ class SocketIOBackend:
             await self._runner.cleanup()
             self._runner = None
         self._pipelines.clear()
-        # python-engineio's server leaves each dropped socket's ping task behind; end them so
-        # the leak checks see only what the app itself leaves running
-        leftovers = [
-            t
-            for t in asyncio.all_tasks()
-            if "AsyncSocket._send_ping" in getattr(t.get_coro(), "__qualname__", "")
-        ]
-        for t in leftovers:
-            t.cancel()
-        await asyncio.gather(*leftovers, return_exceptions=True)
+        await end_engineio_leftovers()  # so leak checks see only what the app leaves running
 
     async def __aenter__(self) -> SocketIOBackend:
         await self.start()
