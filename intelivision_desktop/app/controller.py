@@ -45,6 +45,8 @@ class SessionController:
         window.record_toggled.connect(self.set_recording)
         window.connection.connect_requested.connect(self.use_backend)
         window.connection.disconnect_requested.connect(self.use_rules)
+        window.serial.send_line.connect(self.send_line)
+        window.serial.control_lines.connect(self.set_control_lines)
 
     async def start(self, url: str) -> None:
         """Stop the current session (if any) and start one on ``url``."""
@@ -108,6 +110,18 @@ class SessionController:
         self._link_options = options or None
         if self.session is not None:
             self.session.set_analyzer(analyzer)
+
+    def send_line(self, text: str) -> None:
+        send = getattr(self.session.source if self.session else None, "send_line", None)
+        if send is None:
+            self.window.statusBar().showMessage("The current source is not a serial device.", 8000)
+            return
+        send(text)
+
+    def set_control_lines(self, dtr: bool, rts: bool) -> None:
+        ctl = getattr(self.session.source if self.session else None, "set_control_lines", None)
+        if ctl is not None:
+            ctl(dtr, rts)
 
     def use_rules(self) -> None:
         self.args.analyzer = "embedded://rules"

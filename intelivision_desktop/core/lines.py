@@ -209,7 +209,9 @@ class ParsedLines:
     headers: int = 0
     """Label lines (headers) read."""
     errors: tuple[str, ...] = ()
-    """The first few problems of the batch, each with an excerpt of its line."""
+    """The first few bad lines of the batch: why, with an excerpt of the line."""
+    field_errors: tuple[str, ...] = ()
+    """The first few lines that lost fields: how many, with an excerpt of the line."""
 
     @property
     def n_rows(self) -> int:
@@ -252,10 +254,15 @@ class _Batch:
     capped: int = 0
     headers: int = 0
     errors: list[str] = field(default_factory=list)
+    field_errors: list[str] = field(default_factory=list)
 
     def error(self, message: str) -> None:
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append(message)
+
+    def field_error(self, message: str) -> None:
+        if len(self.field_errors) < MAX_ERRORS_KEPT:
+            self.field_errors.append(message)
 
 
 class LineParser:
@@ -452,7 +459,7 @@ class LineParser:
                 nbad += len(labels)
             if nbad:
                 b.bad_fields += nbad
-                b.error(f"{nbad} bad field(s) in {_excerpt(line)}")
+                b.field_error(f"{nbad} in {_excerpt(line)}")
             b.capped += ncap
             return
         if (
@@ -522,7 +529,7 @@ class LineParser:
             b.counts.append(nvals)
             if nbad:
                 b.bad_fields += nbad
-                b.error(f"{nbad} bad field(s) in {_excerpt(line)}")
+                b.field_error(f"{nbad} in {_excerpt(line)}")
         elif nbad:
             b.bad_lines += 1
             b.error(f"no usable values in {_excerpt(line)}")
@@ -606,7 +613,7 @@ class LineParser:
         b.counts.append(len(cells))
         if nbad:
             b.bad_fields += nbad
-            b.error(f"{nbad} bad field(s) in {_excerpt(line)}")
+            b.field_error(f"{nbad} in {_excerpt(line)}")
 
     def _finish(self, b: _Batch) -> ParsedLines:
         n = len(b.rows)
@@ -642,6 +649,7 @@ class LineParser:
             capped_fields=b.capped,
             headers=b.headers,
             errors=tuple(b.errors),
+            field_errors=tuple(b.field_errors),
         )
 
 

@@ -1,7 +1,7 @@
 """The recording format: JSON Lines, append-only, one record per line.
 
-Line 1 is a header record; then frame and description records in arrival order, each with
-its arrival time ``t`` (epoch ms on the session clock)::
+Line 1 is a header record; then frame, sample and description records in arrival order, each
+with its arrival time ``t`` (epoch ms on the session clock)::
 
     {"type":"header","format":"intelivision-recording","version":1,"app_version":"0.1.0",
      "created_ms":…,"source":"demo://","analyzer":"embedded://rules","settings":{…}}
@@ -9,6 +9,7 @@ its arrival time ``t`` (epoch ms on the session clock)::
     {"type":"description","t":…,"device":"demo","text":"Persona alegre izquierda",
      "source":"rules","fallback":false,"latency_ms":0.1,"window_start":…,"window_end":…,
      "dataUsed":{…}}
+    {"type":"samples","device":"ttyACM0","t":[…],"values":{"a0":[…],"a1":[…]}}
 
 The parser also accepts a plain JSON Lines file of wire frames (one ``sensor-data`` object
 per line, no ``type``), timed by their ``timestamp``. A garbled or truncated line is counted
@@ -21,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from intelivision_desktop.core.channels import FloatArray
 from intelivision_desktop.core.codec import (
@@ -53,7 +56,29 @@ class Header:
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 
-Record = Header | Frame | Description
+@dataclass(frozen=True, slots=True, eq=False)
+class SampleBlock:
+    """Raw numeric samples of one device (a ``samples`` record; serial boards' channels)."""
+
+    device_id: str
+    t_ms: FloatArray
+    """Sample times, epoch ms on the session clock, non-decreasing."""
+    columns: Mapping[str, FloatArray]
+    """Channel → one value per time (NaN: no value)."""
+
+    @property
+    def arrival_ms(self) -> float:
+        """When the block was complete: the time of its last sample."""
+        return float(self.t_ms[-1])
+
+    def __len__(self) -> int:
+        return len(self.t_ms)
+
+
+MAX_BLOCK_SAMPLES = 1_000_000
+"""Most samples accepted in one ``samples`` record."""
+
+Record = Header | Frame | Description | SampleBlock
 
 
 def header_line(
@@ -184,6 +209,8 @@ class RecordingParser:
             )
         if kind == "description":
             return self._description(obj)
+        if kind == "samples":
+            return self._samples(obj)
         if kind == "header":
             return self._header(obj)
         raise FrameError(f"unknown record type {kind!r:.40}")
@@ -199,6 +226,31 @@ class RecordingParser:
         frame = decode_frame(obj, device_id=self.default_device, arrival_ms=t, owned=True)
         self._last_plain_ms = t
         return frame
+
+    def _samples(self, obj: dict[str, Any]) -> SampleBlock:
+        device = obj.get("device", self.default_device)
+        if not isinstance(device, str):
+            raise FrameError("samples: device must be text")
+        t = _number_array(obj.get("t"), "samples.t")
+        if len(t) == 0:
+            raise FrameError("samples: no times")
+        if not np.isfinite(t).all():
+            raise FrameError("samples.t: times must be finite numbers")
+        if len(t) > 1 and bool((np.diff(t) < 0).any()):
+            raise FrameError("samples.t: times go backwards")
+        values = obj.get("values")
+        if not isinstance(values, dict):
+            raise FrameError("samples: values must be an object of channel → list")
+        columns: dict[str, FloatArray] = {}
+        for name, raw in values.items():
+            col = _number_array(raw, f"samples.values.{name:.40}")
+            if len(col) != len(t):
+                raise FrameError(
+                    f"samples.values.{name:.40}: {len(col)} values for {len(t)} times"
+                )
+            col[np.isinf(col)] = np.nan
+            columns[name] = col
+        return SampleBlock(device, t, columns)
 
     def _header(self, obj: dict[str, Any]) -> Header:
         if obj.get("format") != FORMAT:
@@ -242,3 +294,20 @@ class RecordingParser:
             window_end_ms=_opt_float(obj.get("window_end"), "window_end"),
             detail=detail if isinstance(detail, dict) else {},
         )
+
+
+def _number_array(raw: Any, what: str) -> FloatArray:
+    """A JSON list of numbers (null → NaN) as float64; FrameError for anything else."""
+    if not isinstance(raw, list):
+        raise FrameError(f"{what}: expected a list of numbers")
+    if len(raw) > MAX_BLOCK_SAMPLES:
+        raise FrameError(f"{what}: more than {MAX_BLOCK_SAMPLES} samples")
+    if any(isinstance(x, bool | str) for x in raw):
+        raise FrameError(f"{what}: expected numbers")
+    try:
+        arr = np.array(raw, dtype=np.float64)
+    except (ValueError, TypeError, OverflowError):
+        raise FrameError(f"{what}: expected a list of numbers") from None
+    if arr.ndim != 1:
+        raise FrameError(f"{what}: expected a flat list of numbers")
+    return arr

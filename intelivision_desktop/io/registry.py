@@ -121,6 +121,13 @@ def open_source(url: str) -> Source:
             )
         except ValueError as exc:
             raise UrlError(f"{url}: {exc}") from None
+    if scheme in ("serial", "socket", "rfc2217", "loop"):
+        from intelivision_desktop.io.serial_source import serial_source_from_url
+
+        try:
+            return serial_source_from_url(url)
+        except ValueError as exc:
+            raise UrlError(str(exc)) from None
     if scheme == "serve":
         from intelivision_desktop.io.server import server_from_url
 
@@ -130,7 +137,7 @@ def open_source(url: str) -> Source:
             raise UrlError(str(exc)) from None
     raise UrlError(
         f"unknown source scheme {scheme!r} in {url!r}; use demo://, replay://, fake://, "
-        "serve://HOST:PORT"
+        "serial://PORT, socket://HOST:PORT, serve://HOST:PORT"
     )
 
 

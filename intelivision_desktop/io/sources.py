@@ -3,7 +3,8 @@
 All are paced by one player that maps the material's own timeline onto the session clock:
 ``arrival = anchor + (t - t_first) + loop offset``. The mapping does not depend on the playback
 speed, so the analyzer (which windows on arrival time) gives the same descriptions at 1× and
-at ``max``.
+at ``max``. Recorded sample blocks (serial boards' raw channels) are paced by their last
+sample and handed over with ``push_samples``, interleaved with frames in recording order.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from intelivision_desktop.core.codec import FrameError, decode_frame
 from intelivision_desktop.core.model import Description, Frame, LinkState
 from intelivision_desktop.core.ports import SourceSink
-from intelivision_desktop.core.recording import Header, RecordingParser
+from intelivision_desktop.core.recording import Header, RecordingParser, SampleBlock
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,39 @@ BATCH_AT_MAX = 256
 LOOP_GAP_MS = 200.0
 """Time between the last frame of one pass and the first of the next."""
 READ_CHUNK_BYTES = 256 * 1024
+DEFAULT_SAMPLE_HZ = 1000.0
+"""Rate assumed for a replayed sample block whose rate cannot be measured (one sample)."""
+MAX_SAMPLE_HZ = 5000.0
+
+Item = Frame | SampleBlock
+"""What a timeline holds: frames and blocks of raw samples."""
+
+
+def block_rate_hz(block: SampleBlock) -> float:
+    """A sample rate for sizing a device's history: measured on the block, with headroom."""
+    n = len(block.t_ms)
+    span_ms = float(block.t_ms[-1] - block.t_ms[0]) if n > 1 else 0.0
+    if n < 2 or span_ms <= 0:
+        return DEFAULT_SAMPLE_HZ
+    return min(MAX_SAMPLE_HZ, max(10.0, 1.25 * (n - 1) * 1000.0 / span_ms))
+
+
+def emit_items(sink: SourceSink, items: Sequence[Item], rates: dict[str, float]) -> None:
+    """Hand a timeline batch to the sink in order: runs of frames, then each sample block."""
+    frames: list[Frame] = []
+    for it in items:
+        if isinstance(it, SampleBlock):
+            if frames:
+                sink.push_frames(frames)
+                frames = []
+            rate = rates.get(it.device_id)
+            if rate is None:
+                rate = rates[it.device_id] = block_rate_hz(it)
+            sink.push_samples(it.device_id, it.t_ms, it.columns, rate)
+        else:
+            frames.append(it)
+    if frames:
+        sink.push_frames(frames)
 
 
 def parse_speed(text: str) -> float | None:
@@ -100,10 +136,10 @@ class Player:
                 await asyncio.wait_for(self._changed.wait(), timeout=min(delay, 0.25))
 
     async def play(
-        self, frames: AsyncIterator[list[Frame]], emit: Callable[[list[Frame]], None]
+        self, frames: AsyncIterator[Sequence[Item]], emit: Callable[[list[Item]], None]
     ) -> None:
-        """Hand frames to ``emit`` at their time, in batches of those already due."""
-        pending: list[Frame] = []
+        """Hand frames (and sample blocks) to ``emit`` at their time, in batches of those due."""
+        pending: list[Item] = []
         async for chunk in frames:
             for f in chunk:
                 if self._speed is None:
@@ -127,7 +163,7 @@ class Player:
 
 async def read_records(
     path: Path, parser: RecordingParser
-) -> AsyncIterator[list[Header | Frame | Description]]:
+) -> AsyncIterator[list[Header | Frame | Description | SampleBlock]]:
     """Parse a recording in chunks read by a worker thread (the loop never blocks on disk)."""
     with path.open("rb") as fh:
         tail = b""
@@ -160,26 +196,35 @@ class _TimelineSource:
         self.passes = 0
         self.recorded_descriptions = 0
 
-    async def _passes(self) -> AsyncIterator[AsyncIterator[list[Frame]]]:
+    async def _passes(self) -> AsyncIterator[AsyncIterator[Sequence[Item]]]:
         raise NotImplementedError
         yield  # pragma: no cover
 
     async def run(self, sink: SourceSink) -> None:
         next_base: float | None = None
         last_ms: float | None = None
+        rates: dict[str, float] = {}
 
-        async def mapped(chunks: AsyncIterator[list[Frame]]) -> AsyncIterator[list[Frame]]:
+        async def mapped(chunks: AsyncIterator[Sequence[Item]]) -> AsyncIterator[list[Item]]:
             nonlocal last_ms
             offset: float | None = None
             async for chunk in chunks:
-                out = []
+                out: list[Item] = []
                 for f in chunk:
+                    start = float(f.t_ms[0]) if isinstance(f, SampleBlock) else f.arrival_ms
                     if offset is None:
                         if next_base is not None:
                             base = next_base
                         else:
-                            base = float(round(wall_ms())) if self.anchor_now else f.arrival_ms
-                        offset = base - f.arrival_ms
+                            base = float(round(wall_ms())) if self.anchor_now else start
+                        offset = base - start
+                    if isinstance(f, SampleBlock):
+                        ts = f.t_ms + offset
+                        if last_ms is not None and ts[0] < last_ms:
+                            ts = np.maximum(ts, last_ms)  # the session clock never runs back
+                        last_ms = float(ts[-1])
+                        out.append(replace(f, t_ms=ts))
+                        continue
                     t = f.arrival_ms + offset
                     if last_ms is not None and t < last_ms:
                         t = last_ms  # the session clock never runs backwards
@@ -190,7 +235,9 @@ class _TimelineSource:
         sink.set_state("source", LinkState.LIVE, self.describe())
         while True:
             async for frames in self._passes():
-                await self.player.play(mapped(frames), sink.push_frames)
+                await self.player.play(
+                    mapped(frames), lambda items: emit_items(sink, items, rates)
+                )
                 if last_ms is not None:
                     next_base = last_ms + LOOP_GAP_MS  # the next pass follows this one
                 self.passes += 1
@@ -227,13 +274,13 @@ class ReplaySource(_TimelineSource):
         self._sink = sink
         await super().run(sink)
 
-    async def _frames_of(self, path: Path) -> AsyncIterator[list[Frame]]:
+    async def _frames_of(self, path: Path) -> AsyncIterator[list[Item]]:
         parser = RecordingParser(default_device=self.device_id)
         reported = 0
         async for records in read_records(path, parser):
-            frames: list[Frame] = []
+            frames: list[Item] = []
             for r in records:
-                if isinstance(r, Frame):
+                if isinstance(r, Frame | SampleBlock):
                     frames.append(r)
                 elif isinstance(r, Header):
                     self.header = self.header or r
@@ -259,7 +306,7 @@ class ReplaySource(_TimelineSource):
             )
             self.bad_lines += parser.bad_lines - reported
 
-    async def _passes(self) -> AsyncIterator[AsyncIterator[list[Frame]]]:
+    async def _passes(self) -> AsyncIterator[AsyncIterator[Sequence[Item]]]:
         for path in self.paths:
             yield self._frames_of(path)
 
@@ -325,5 +372,5 @@ class FakeSource(_TimelineSource):
         if batch:
             yield batch
 
-    async def _passes(self) -> AsyncIterator[AsyncIterator[list[Frame]]]:
+    async def _passes(self) -> AsyncIterator[AsyncIterator[Sequence[Item]]]:
         yield self._one(self.seed + self.passes)

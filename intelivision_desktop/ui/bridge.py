@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from intelivision_desktop.core.model import Description, Event, FrameBatch, Problem, StateChange
+from intelivision_desktop.core.model import (
+    Description,
+    Event,
+    FrameBatch,
+    Problem,
+    SampleBatch,
+    StateChange,
+)
 from intelivision_desktop.core.session import Session
 
 
@@ -12,7 +19,7 @@ class SessionBridge(QObject):
     """Re-emits a Session's events as signals. The session runs on the same (qasync) loop."""
 
     frames = Signal(int)
-    """Number of frames in a batch (plots redraw on their own timer, not per batch)."""
+    """Frames (or raw sample rows) in a batch; plots redraw on their own timer, not per batch."""
     description = Signal(object)
     """A :class:`Description`."""
     state = Signal(str, str, str)
@@ -31,6 +38,8 @@ class SessionBridge(QObject):
     def _on_event(self, event: Event) -> None:
         if isinstance(event, FrameBatch):
             self.frames.emit(len(event.frames))
+        elif isinstance(event, SampleBatch):
+            self.frames.emit(event.count)
         elif isinstance(event, Description):
             self.description.emit(event)
         elif isinstance(event, StateChange):

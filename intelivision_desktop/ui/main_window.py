@@ -30,6 +30,7 @@ from intelivision_desktop.ui.bridge import SessionBridge
 from intelivision_desktop.ui.connection_panel import ConnectionPanel
 from intelivision_desktop.ui.devices_panel import DevicesPanel
 from intelivision_desktop.ui.plots import PlotPanel
+from intelivision_desktop.ui.serial_panel import SerialPanel
 from intelivision_desktop.ui.timeline import TimelineView
 
 HISTORY_CHOICES = (("30 s", 30.0), ("2 min", 120.0), ("10 min", 600.0))
@@ -93,6 +94,15 @@ class MainWindow(QMainWindow):
         self.devices_dock = ddock
         self.devices.device_selected.connect(self.follow_device)
 
+        self.serial = SerialPanel(self)
+        sdock = QDockWidget("Serial device", self)
+        sdock.setObjectName("serialDock")
+        sdock.setWidget(self.serial)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, sdock)
+        sdock.hide()  # opened from the toolbar
+        self.serial_dock = sdock
+        self.serial.source_requested.connect(self.source_requested)
+
         self._build_toolbar(sources)
         self._build_statusbar()
         self.plots.follow_changed.connect(self.follow_action.setChecked)
@@ -155,6 +165,10 @@ class MainWindow(QMainWindow):
         )
         self.serve_action.toggled.connect(self._on_serve_toggled)
         tb.addAction(self.serve_action)
+        serial = self.serial_dock.toggleViewAction()
+        serial.setText("Serial…")
+        serial.setToolTip("Read a sensor board on a serial port")
+        tb.addAction(serial)
         backend = self.backend_dock.toggleViewAction()
         backend.setText("Backend…")
         backend.setShortcut(QKeySequence("Ctrl+B"))
@@ -204,11 +218,10 @@ class MainWindow(QMainWindow):
         self.timeline.clear()
         self._rate_samples.clear()
         idx = self.source_combo.findData(session.source.url)
-        if idx >= 0:
-            self.source_combo.setCurrentIndex(idx)
-        elif source_label:
-            self.source_combo.insertItem(0, source_label, session.source.url)
-            self.source_combo.setCurrentIndex(0)
+        if idx < 0:
+            self.source_combo.insertItem(0, source_label or session.source.url, session.source.url)
+            idx = 0
+        self.source_combo.setCurrentIndex(idx)
         serving = isinstance(session.source, DeviceServer)
         self.serve_action.blockSignals(True)
         self.serve_action.setChecked(serving)
@@ -285,13 +298,14 @@ class MainWindow(QMainWindow):
         if self.devices_dock.isVisible():
             self.devices.refresh(self.session.source)
         now = time.monotonic()
-        self._rate_samples.append((now, c.frames, c.descriptions))
+        rows = c.frames + c.samples  # camera frames, or a serial board's lines
+        self._rate_samples.append((now, rows, c.descriptions))
         t0, f0, _ = self._rate_samples[max(0, len(self._rate_samples) - 4)]
-        fps = (c.frames - f0) / (now - t0) if now > t0 else 0.0
+        fps = (rows - f0) / (now - t0) if now > t0 else 0.0
         old = next((s for s in self._rate_samples if now - s[0] <= 60.0), self._rate_samples[0])
         span = now - old[0]
         dpm = (c.descriptions - old[2]) * 60.0 / span if span >= 1.0 else 0.0
-        self.rate_label.setText(f"{fps:.1f} frames/s")
+        self.rate_label.setText(f"{fps:,.1f} {'lines' if c.samples > c.frames else 'frames'}/s")
         self.desc_label.setText(f"{dpm:.0f} descriptions/min")
         self.skipped_label.setText(f"{c.not_relevant} not relevant")
         self.malformed_label.setText(f"{c.malformed} malformed")
