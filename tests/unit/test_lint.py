@@ -11,8 +11,32 @@ def test_ruff_check_passes(repo_root: Path) -> None:
     ruff = shutil.which("ruff")
     assert ruff is not None, "ruff is a dev dependency; run the tests through ./run test"
     proc = subprocess.run(
-        [ruff, "check", "--no-cache", "intelivision_desktop", "tests", "scripts", "benchmarks",
-         "packaging"],
-        cwd=repo_root, capture_output=True, text=True, timeout=120,
+        [
+            ruff,
+            "check",
+            "--no-cache",
+            "intelivision_desktop",
+            "tests",
+            "scripts",
+            "benchmarks",
+            "packaging",
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_strict_on_core_and_io(repo_root: Path) -> None:
+    mypy = shutil.which("mypy")
+    assert mypy is not None, "mypy is a dev dependency; run the tests through ./run test"
+    proc = subprocess.run(
+        [mypy, "--no-incremental", "intelivision_desktop/core", "intelivision_desktop/io"],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
