@@ -5,6 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
-for module in ("benchmarks.pipeline", "benchmarks.gui_frame"):
+for module in (
+    "benchmarks.pipeline",
+    "benchmarks.gui_frame",
+    "benchmarks.link_latency",
+    "benchmarks.serve_devices",
+    "benchmarks.serial_parse",
+    "benchmarks.serial_e2e",
+    "benchmarks.plot_frame",
+    "benchmarks.serial_rss",
+):
     print(f"$ python -m {module}", flush=True)
-    subprocess.run([sys.executable, "-m", module, *sys.argv[1:]], check=True)
+    subprocess.run([sys.executable, "-m", module], check=True)

@@ -116,7 +116,7 @@ class SessionController:
         if send is None:
             self.window.statusBar().showMessage("The current source is not a serial device.", 8000)
             return
-        send(text)
+        send(text, eol=self.window.serial.line_ending)
 
     def set_control_lines(self, dtr: bool, rts: bool) -> None:
         ctl = getattr(self.session.source if self.session else None, "set_control_lines", None)

@@ -213,6 +213,8 @@ class MainWindow(QMainWindow):
         self.bridge.description.connect(self._on_description)
         self.bridge.state.connect(self._on_state)
         self.bridge.problem.connect(self._on_problem)
+        self.bridge.problem.connect(self.plots.note_problem)
+        self.serial.bind_source(session.source)
         self._device = None
         self.plots.attach(None)
         self.timeline.clear()

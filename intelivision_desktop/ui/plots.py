@@ -363,6 +363,11 @@ class PlotPanel(QWidget):
             self._view_dirty = True
             self.follow_changed.emit(follow)
 
+    def take_channel_list(self) -> ChannelList:
+        """Detach the channel list from beside the plots (to put it in a dock instead)."""
+        self.channel_list.setParent(None)  # the splitter lets go of it
+        return self.channel_list
+
     def note_problem(self, problem: Problem) -> None:
         """Keep a limit that was hit (channel cap, short history, overrun) on show."""
         if problem.kind in NOTICE_KINDS:

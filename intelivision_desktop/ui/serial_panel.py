@@ -4,8 +4,8 @@ It builds a ``serial://`` URL from its controls and emits it (:attr:`SerialPanel
 source_requested`); the window's controller opens it like any other source. The port list
 shows each port's description and USB ids and is rescanned about once a second while the
 panel is visible (hot-plug), in a short-lived worker thread so a slow listing never stalls
-the GUI. :meth:`SerialPanel.bind_source` ties the send box and the DTR/RTS boxes to the
-running :class:`SerialSource` and shows its counters.
+the GUI. The send box and the DTR/RTS boxes emit signals for the running source;
+:meth:`SerialPanel.bind_source` shows that source's counters.
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ class SerialPanel(QWidget):
     source_requested = Signal(str)
     """A ``serial://`` (or ``socket://``, ``rfc2217://``, ``loop://``) URL to open."""
     send_line = Signal(str)
-    """A line the operator sent (the line ending is :attr:`line_ending`)."""
+    """A line the operator typed, without line ending (send it with :attr:`line_ending`)."""
     control_lines = Signal(bool, bool)
-    """DTR and RTS were toggled (applied to the running source at once)."""
+    """DTR and RTS were toggled (for ``SerialSource.set_control_lines``)."""
 
     def __init__(
         self,
@@ -297,7 +297,8 @@ class SerialPanel(QWidget):
     # --- a running source -------------------------------------------------------------------
 
     def bind_source(self, source: object | None) -> None:
-        """Send lines and DTR/RTS to ``source`` if it is serial; show its counters."""
+        """Show the counters of ``source`` if it is serial (sending stays with the signals:
+        connect :attr:`send_line` to ``source.send_line(text, eol=panel.line_ending)``)."""
         self._source = source if isinstance(source, SerialSource) else None
         serial = self._source is not None
         self.send_edit.setEnabled(serial)
@@ -333,19 +334,12 @@ class SerialPanel(QWidget):
         text = self.send_edit.text()
         if not text:
             return
+        if "\n" in text or "\r" in text:
+            self.status.setText("send one line at a time")
+            return
         self.send_line.emit(text)
-        src = self._source
-        if src is not None:
-            try:
-                src.send_line(text, eol=self.line_ending)
-            except ValueError as exc:
-                self.status.setText(str(exc))
-                return
         self.send_edit.clear()
 
     def _on_control_lines(self) -> None:
-        dtr, rts = self.dtr_box.isChecked(), self.rts_box.isChecked()
-        self.control_lines.emit(dtr, rts)
-        if self._source is not None:
-            self._source.set_control_lines(dtr, rts)
+        self.control_lines.emit(self.dtr_box.isChecked(), self.rts_box.isChecked())
 

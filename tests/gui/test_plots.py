@@ -201,6 +201,20 @@ def test_memory_and_limits_are_shown(panel: PlotPanel) -> None:
     assert panel.channel_list.notice.isVisibleTo(panel)
 
 
+def test_channel_list_can_move_to_a_dock(panel: PlotPanel, qtbot: object) -> None:
+    from PySide6.QtWidgets import QDockWidget
+
+    cl = panel.take_channel_list()
+    assert panel.splitter.count() == 1
+    dock = QDockWidget("Channels")
+    qtbot.addWidget(dock)  # type: ignore[attr-defined]
+    dock.setWidget(cl)
+    panel.attach(serial_store(channels=3))
+    panel.redraw()
+    cl.refresh()
+    assert cl.tree.topLevelItem(0).childCount() == 3
+
+
 def test_redraw_only_when_dirty_and_visible(panel: PlotPanel) -> None:
     store = serial_store(channels=2)
     panel.attach(store)
@@ -403,6 +417,9 @@ def test_serial_panel_sends_lines_to_the_source(
     serial_panel.bind_source(source)
     sent: list[str] = []
     serial_panel.send_line.connect(sent.append)
+    # what the controller does with the panel's intents
+    serial_panel.send_line.connect(lambda t: source.send_line(t, eol=serial_panel.line_ending))
+    serial_panel.control_lines.connect(source.set_control_lines)
 
     async def scenario() -> None:
         task = asyncio.create_task(session.run(), name="loop-session")
