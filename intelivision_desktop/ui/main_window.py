@@ -30,6 +30,7 @@ from intelivision_desktop.ui.bridge import SessionBridge
 from intelivision_desktop.ui.connection_panel import ConnectionPanel
 from intelivision_desktop.ui.devices_panel import DevicesPanel
 from intelivision_desktop.ui.plots import PlotPanel
+from intelivision_desktop.ui.recordings_browser import RecordingsBrowser
 from intelivision_desktop.ui.serial_panel import SerialPanel
 from intelivision_desktop.ui.timeline import TimelineView
 
@@ -103,6 +104,15 @@ class MainWindow(QMainWindow):
         self.serial_dock = sdock
         self.serial.source_requested.connect(self.source_requested)
 
+        rdock = QDockWidget("Recordings", self)
+        rdock.setObjectName("recordingsDock")
+        rdock.setWidget(QLabel("…", rdock))
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, rdock)
+        rdock.hide()
+        rdock.visibilityChanged.connect(self._on_recordings_shown)
+        self.recordings_dock = rdock
+        self.recordings: RecordingsBrowser | None = None
+
         self._build_toolbar(sources)
         self._build_statusbar()
         self.plots.follow_changed.connect(self.follow_action.setChecked)
@@ -165,6 +175,10 @@ class MainWindow(QMainWindow):
         )
         self.serve_action.toggled.connect(self._on_serve_toggled)
         tb.addAction(self.serve_action)
+        recordings = self.recordings_dock.toggleViewAction()
+        recordings.setText("Recordings…")
+        recordings.setToolTip("Recordings in the data folder, newest first; open one to replay")
+        tb.addAction(recordings)
         serial = self.serial_dock.toggleViewAction()
         serial.setText("Serial…")
         serial.setToolTip("Read a sensor board on a serial port")
@@ -256,6 +270,15 @@ class MainWindow(QMainWindow):
             for d in self.timeline.model.items:
                 if d.device_id == device_id:
                     self.plots.add_marker(d)
+
+    def _on_recordings_shown(self, visible: bool) -> None:
+        # built on first use: it scans the folder in a worker thread and watches it
+        if visible and self.recordings is None:
+            self.recordings = RecordingsBrowser(parent=self.recordings_dock)
+            self.recordings.open_requested.connect(
+                lambda path: self.source_requested.emit(f"replay://{path}")
+            )
+            self.recordings_dock.setWidget(self.recordings)
 
     def _on_serve_toggled(self, on: bool) -> None:
         if on == isinstance(self.session.source if self.session else None, DeviceServer):

@@ -171,3 +171,29 @@ def test_bad_source_is_reported_not_raised(qloop: qasync.QEventLoop, window: Mai
     run(qloop, ctl.start("replay:///no/such/file.jsonl"))
     assert ctl.session is None
     assert "no such file" in window.statusBar().currentMessage()
+
+
+def test_recordings_dock_lists_a_recording_and_opens_it(
+    qloop: qasync.QEventLoop, window: MainWindow
+) -> None:
+    ctl = controller_for(window)
+
+    async def scenario() -> None:
+        await ctl.start("demo://person_waves?speed=20&loop=0")
+        await wait_until(lambda: ctl.session is not None and ctl.session.counters().frames > 0)
+        window.record_action.setChecked(True)
+        await wait_until(lambda: ctl.session.counters().recorded > 20)  # type: ignore[union-attr]
+        window.record_action.setChecked(False)
+        window.recordings_dock.toggleViewAction().trigger()
+        browser = window.recordings
+        assert browser is not None
+        browser.refresh()
+        await wait_until(lambda: browser.model.rowCount() >= 1, within=10)
+        newest = browser.model.entries[0].path
+        asked: list[str] = []
+        window.source_requested.connect(asked.append)
+        browser.open_requested.emit(newest)
+        assert asked == [f"replay://{newest}"]
+        await ctl.shutdown()
+
+    run(qloop, scenario())
