@@ -208,6 +208,15 @@ class SampleBatch:
 
 
 @dataclass(frozen=True, slots=True)
+class Rewound:
+    """The source jumped on its timeline (a replay was sought): the channel stores were
+    emptied and the analyzer's windows forgotten; what follows starts a new stretch."""
+
+    position_s: float
+    """Where the replay now stands, in seconds from its start."""
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A counted, non-fatal problem (malformed input, dropped message …)."""
 
@@ -232,4 +241,4 @@ class Counters:
     """Raw numeric samples (serial devices)."""
 
 
-Event = FrameBatch | SampleBatch | Description | StateChange | Problem
+Event = FrameBatch | SampleBatch | Description | StateChange | Problem | Rewound

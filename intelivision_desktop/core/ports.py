@@ -33,6 +33,10 @@ class SourceSink(Protocol):
         """A device's connection ended (sources that serve several devices)."""
         ...
 
+    def rewind(self, position_s: float) -> None:
+        """The source jumped on its timeline (a replay seek) and now stands at ``position_s``."""
+        ...
+
 
 class AnalyzerSink(SourceSink, Protocol):
     """What an analyzer calls, in addition to the source calls."""

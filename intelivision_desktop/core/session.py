@@ -22,6 +22,7 @@ from intelivision_desktop.core.model import (
     FrameBatch,
     LinkState,
     Problem,
+    Rewound,
     SampleBatch,
     StateChange,
 )
@@ -149,6 +150,28 @@ class Session:
             self.analyzer.device_gone(device_id)
         except Exception:
             log.exception("analyzer failed to forget %s", device_id)
+
+    def rewind(self, position_s: float) -> None:
+        """The source jumped on its timeline (a replay seek): empty the channel stores and
+        let the analyzer forget its open windows, so no window spans the jump.
+
+        An analyzer with an ``rewind()`` of its own is asked to use it (a backend link keeps
+        its connections); otherwise each device is forgotten as if it had left.
+        """
+        rewind = getattr(self.analyzer, "rewind", None)
+        for device_id in list(self.stores):
+            if rewind is None:
+                self.device_gone(device_id)
+        if rewind is not None:
+            try:
+                rewind()
+            except Exception:
+                log.exception("analyzer failed to rewind")
+        self.stores.clear()
+        self._latency.clear()
+        self.last_frame_ms = None
+        self._counts["rewinds"] += 1
+        self._emit(Rewound(position_s))
 
     def publish(self, description: Description) -> None:
         self._counts["descriptions"] += 1

@@ -162,6 +162,9 @@ class _FailoverSink:
     def device_gone(self, device_id: str) -> None:
         pass
 
+    def rewind(self, position_s: float) -> None:  # pragma: no cover - analyzers do not seek
+        pass
+
 
 class _Connection:
     """One device's connection with its reconnect loop."""
@@ -696,6 +699,13 @@ class BackendLink:
         conn.offer(frame)
         if self.fallback is not None:
             self.fallback.submit(frame)
+
+    def rewind(self) -> None:
+        """A replay jumped: the backends keep their connections (they window on their own
+        clock); the fallback rules forget their open windows."""
+        if self.fallback is not None:
+            for device_id in list(self._conns):
+                self.fallback.device_gone(device_id)
 
     def device_gone(self, device_id: str) -> None:
         self._conns.pop(device_id, None)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import math
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -84,13 +86,22 @@ def wall_ms() -> float:
     return time.time() * 1000.0
 
 
+class _Interrupted(Exception):
+    """The player was told to drop what it is playing (a seek)."""
+
+
 class Player:
-    """Paces frames by their timeline; speed and pause can change while playing."""
+    """Paces frames by their timeline; speed, pause and single steps can change while playing.
+
+    :meth:`interrupt` makes the current :meth:`play` return early (it returns False), which is
+    how a source seeks: it stops the pass and starts another from the new position.
+    """
 
     def __init__(self, speed: float | None = 1.0) -> None:
         self._speed = speed
-        self._resume = asyncio.Event()
-        self._resume.set()
+        self._paused = False
+        self._steps = 0
+        self._interrupt = False
         self._anchor: tuple[float, float] | None = None  # (monotonic s, timeline ms)
         self._changed = asyncio.Event()
         self.position_ms: float | None = None
@@ -102,7 +113,7 @@ class Player:
 
     @property
     def paused(self) -> bool:
-        return not self._resume.is_set()
+        return self._paused
 
     def set_speed(self, speed: float | None) -> None:
         self._speed = speed
@@ -110,16 +121,55 @@ class Player:
         self._changed.set()
 
     def pause(self) -> None:
-        self._resume.clear()
+        self._paused = True
         self._anchor = None
+        self._changed.set()
 
     def resume(self) -> None:
+        self._paused = False
+        self._steps = 0
         self._anchor = None
-        self._resume.set()
+        self._changed.set()
+
+    def step(self, count: int = 1) -> None:
+        """While paused, let the next ``count`` time steps (frames, sample blocks) through."""
+        if self._paused:
+            self._steps += count
+            self._changed.set()
+
+    def interrupt(self) -> None:
+        """End the current :meth:`play` at once (what it had not handed over is dropped)."""
+        self._interrupt = True
+        self._changed.set()
+
+    def rearm(self) -> None:
+        """Clear an interrupt that was handled outside :meth:`play`."""
+        self._interrupt = False
+
+    async def changed(self, within: float | None = None) -> None:
+        """Wait until pause, speed, a step or an interrupt changes (at most ``within`` s)."""
+        self._changed.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within):
+                await self._changed.wait()
+
+    async def _gate(self) -> bool:
+        """Wait until the next item may go; True when it goes as a single step."""
+        while True:
+            if self._interrupt:
+                raise _Interrupted
+            if not self._paused:
+                return False
+            if self._steps > 0:
+                self._steps -= 1
+                return True
+            await self.changed()
 
     async def _wait_until(self, t_ms: float) -> None:
         while True:
-            await self._resume.wait()
+            if await self._gate():
+                self._anchor = None
+                return
             speed = self._speed
             if speed is None:
                 return
@@ -131,41 +181,55 @@ class Player:
             delay = due - now
             if delay <= 0.0005:
                 return
-            self._changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), timeout=min(delay, 0.25))
+            await self.changed(min(delay, 0.25))
 
     async def play(
         self, frames: AsyncIterator[Sequence[Item]], emit: Callable[[list[Item]], None]
-    ) -> None:
-        """Hand frames (and sample blocks) to ``emit`` at their time, in batches of those due."""
+    ) -> bool:
+        """Hand frames (and sample blocks) to ``emit`` at their time, one time step at a time
+        (or in batches when playing at ``max``). False when interrupted before the end."""
         pending: list[Item] = []
-        async for chunk in frames:
-            for f in chunk:
-                if self._speed is None:
-                    pending.append(f)
-                    if len(pending) >= BATCH_AT_MAX:
-                        emit(pending)
-                        pending = []
+        try:
+            async for chunk in frames:
+                for f in chunk:
+                    if self._interrupt:
+                        raise _Interrupted
+                    if self._speed is None and not self._paused:
+                        pending.append(f)
                         self.position_ms = f.arrival_ms
-                        await asyncio.sleep(0)
-                        await self._resume.wait()
-                    continue
-                if pending and f.arrival_ms > pending[-1].arrival_ms:
-                    emit(pending)
-                    pending = []
-                await self._wait_until(f.arrival_ms)
-                pending.append(f)
-                self.position_ms = f.arrival_ms
+                        if len(pending) >= BATCH_AT_MAX:
+                            emit(pending)
+                            pending = []
+                            await asyncio.sleep(0)
+                        continue
+                    if pending and f.arrival_ms > pending[-1].arrival_ms:
+                        emit(pending)  # the previous time step, as soon as it is complete
+                        pending = []
+                    if not pending:
+                        await self._wait_until(f.arrival_ms)
+                    pending.append(f)
+                    self.position_ms = f.arrival_ms
+        except _Interrupted:
+            self._interrupt = False
+            self._anchor = None
+            return False
+        finally:
+            aclose = getattr(frames, "aclose", None)
+            if aclose is not None:
+                await aclose()  # the file behind it is closed now, not at garbage collection
         if pending:
             emit(pending)
+        return True
 
 
 async def read_records(
-    path: Path, parser: RecordingParser
-) -> AsyncIterator[list[Header | Frame | Description | SampleBlock]]:
-    """Parse a recording in chunks read by a worker thread (the loop never blocks on disk)."""
+    path: Path, parser: RecordingParser, start: int = 0
+) -> AsyncGenerator[list[Header | Frame | Description | SampleBlock], None]:
+    """Parse a recording in chunks read by a worker thread (the loop never blocks on disk),
+    from byte ``start`` (the beginning of a line)."""
     with path.open("rb") as fh:
+        if start:
+            fh.seek(start)
         tail = b""
         while True:
             data = await asyncio.to_thread(fh.read, READ_CHUNK_BYTES)
@@ -182,8 +246,152 @@ async def read_records(
                 yield [r]
 
 
+def line_time(line: bytes) -> float | None:
+    """The time of a recording line, found cheaply (None: a header, or no usable time).
+
+    Frames and descriptions: ``t``; sample blocks: their last sample; plain wire frames:
+    ``timestamp``. Used to index and seek; the parser still decides what a line is.
+    """
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(obj, dict):
+        return None
+    kind = obj.get("type")
+    t: object
+    if kind in ("frame", "description"):
+        t = obj.get("t")
+    elif kind == "samples":
+        ts = obj.get("t")
+        t = ts[-1] if isinstance(ts, list) and ts else None
+    elif kind is None:
+        t = obj.get("timestamp")
+    else:
+        return None
+    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t):
+        return None
+    return float(t)
+
+
+HEAD_LINES = 50
+"""Lines read from the start of a file to find its first time."""
+TAIL_BYTES = 256 * 1024
+BISECT_SPAN = 64 * 1024
+"""Below this many bytes a seek reads lines one by one instead of halving further."""
+
+
+def time_span(path: Path) -> tuple[float, float] | None:
+    """First and last time of a recording (head and tail only; any size, a few reads)."""
+    first: float | None = None
+    with path.open("rb") as fh:
+        for _ in range(HEAD_LINES):
+            line = fh.readline()
+            if not line:
+                break
+            first = line_time(line)
+            if first is not None:
+                break
+        if first is None:
+            return None
+        size = fh.seek(0, 2)
+        window = TAIL_BYTES
+        while True:
+            at = max(0, size - window)
+            fh.seek(at)
+            lines = fh.read(size - at).split(b"\n")
+            if at > 0:
+                lines = lines[1:]  # the first piece may be part of a line
+            times = [t for line in lines if line.strip() and (t := line_time(line)) is not None]
+            if times or at == 0:
+                return (first, max(times)) if times else (first, first)
+            window *= 4
+
+
+def offset_at(path: Path, target_ms: float) -> int:
+    """Byte offset of the first line timed at or after ``target_ms`` (recordings are in time
+    order): halving the file while the span is large, then line by line."""
+    with path.open("rb") as fh:
+        size = fh.seek(0, 2)
+
+        def first_time_after(pos: int) -> float | None:
+            fh.seek(pos)
+            if pos > 0:
+                fh.readline()  # the rest of a line cut by ``pos``
+            while line := fh.readline():
+                t = line_time(line)
+                if t is not None:
+                    return t
+            return None
+
+        lo, hi = 0, size
+        while hi - lo > BISECT_SPAN:
+            mid = (lo + hi) // 2
+            t = first_time_after(mid)
+            if t is None or t >= target_ms:
+                hi = mid
+            else:
+                lo = mid
+        fh.seek(lo)
+        if lo > 0:
+            fh.readline()
+        while True:
+            at = fh.tell()
+            line = fh.readline()
+            if not line:
+                return at
+            t = line_time(line)
+            if t is not None and t >= target_ms:
+                return at
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One file of a replay's timeline (a demo plays several, one after another)."""
+
+    index: int
+    first_ms: float
+    """Time of its first record, on the file's own clock."""
+    last_ms: float
+    start_s: float
+    """Where it begins on the replay's timeline, seconds."""
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + (self.last_ms - self.first_ms) / 1000.0
+
+
+def build_segments(spans: Sequence[tuple[float, float] | None]) -> list[Segment] | None:
+    """Lay the files end to end with the loop gap between them (None if any has no times)."""
+    out: list[Segment] = []
+    at = 0.0
+    for i, span in enumerate(spans):
+        if span is None:
+            return None
+        seg = Segment(i, span[0], span[1], at)
+        out.append(seg)
+        at = seg.end_s + LOOP_GAP_MS / 1000.0
+    return out or None
+
+
+def locate(segments: Sequence[Segment], position_s: float) -> tuple[int, float]:
+    """The segment holding ``position_s`` and the file time there."""
+    seg = segments[0]
+    for s in segments:
+        if s.start_s <= position_s:
+            seg = s
+    return seg.index, seg.first_ms + max(0.0, position_s - seg.start_s) * 1000.0
+
+
 class _TimelineSource:
-    """Shared logic: map a timeline onto the session clock, loop, pace, report."""
+    """Shared logic: map a timeline onto the session clock, loop, pace, seek, report.
+
+    The session clock never runs backwards: a new pass (a loop, or a seek) continues after
+    the last item handed over (and, for sources anchored at now, not before the present).
+    A seek tells the sink (:meth:`SourceSink.rewind`), so stores and open windows start
+    afresh at the new position. With ``hold_at_end`` (the GUI), a replay that reaches its
+    end stays paused there, so it can be sought or played again, instead of finishing.
+    """
 
     live = False
     device_id = "replay"
@@ -195,55 +403,163 @@ class _TimelineSource:
         self.player = Player(speed)
         self.passes = 0
         self.recorded_descriptions = 0
+        self.hold_at_end = False
+        self.at_end = False
+        self.segments: list[Segment] | None = None
+        """The timeline's files, once indexed; None when it cannot be sought."""
+        self.position_s = 0.0
+        """Where the replay stands: seconds from the start of its timeline."""
+        self.position_wall_ms: float | None = None
+        """The recorded time (the file's own clock) of the last item handed over."""
+        self.seeks = 0
+        self._seek_to: float | None = None
 
-    async def _passes(self) -> AsyncIterator[AsyncIterator[Sequence[Item]]]:
+    # --- controls (called from the loop thread: the GUI, tests) -----------------------------
+
+    @property
+    def seekable(self) -> bool:
+        return self.segments is not None
+
+    @property
+    def length_s(self) -> float | None:
+        """How long the timeline plays at 1× (None: not indexed, or endless)."""
+        return self.segments[-1].end_s if self.segments else None
+
+    def seek(self, position_s: float) -> None:
+        """Continue from ``position_s`` (clamped to the timeline); kept paused if paused."""
+        duration = self.length_s
+        if duration is None:
+            return
+        self._seek_to = min(max(0.0, position_s), duration)
+        self.player.interrupt()
+
+    def step(self) -> None:
+        """While paused: the next frame (or sample block)."""
+        if not self.at_end:
+            self.player.step()
+
+    def play(self) -> None:
+        """Resume; at the end of a replay, start it again."""
+        if self.at_end and self._seek_to is None:
+            self._seek_to = 0.0
+        self.player.resume()
+
+    def pause(self) -> None:
+        self.player.pause()
+
+    # --- running ---------------------------------------------------------------------------
+
+    async def _prepare(self) -> None:
+        """Index the timeline, when the source can (sets :attr:`segments`)."""
+
+    def _iter_from(
+        self, index: int, from_ms: float | None
+    ) -> AsyncGenerator[tuple[int, AsyncIterator[Sequence[Item]]], None]:
         raise NotImplementedError
-        yield  # pragma: no cover
 
     async def run(self, sink: SourceSink) -> None:
+        await self._prepare()
         next_base: float | None = None
         last_ms: float | None = None
         rates: dict[str, float] = {}
+        current: dict[str, float] = {}  # the pass being handed over: offset, segment start
 
-        async def mapped(chunks: AsyncIterator[Sequence[Item]]) -> AsyncIterator[list[Item]]:
+        async def mapped(
+            chunks: AsyncIterator[Sequence[Item]], seg: Segment | None, from_ms: float | None
+        ) -> AsyncIterator[list[Item]]:
             nonlocal last_ms
             offset: float | None = None
-            async for chunk in chunks:
-                out: list[Item] = []
-                for f in chunk:
-                    start = float(f.t_ms[0]) if isinstance(f, SampleBlock) else f.arrival_ms
-                    if offset is None:
-                        if next_base is not None:
-                            base = next_base
-                        else:
-                            base = float(round(wall_ms())) if self.anchor_now else start
-                        offset = base - start
-                    if isinstance(f, SampleBlock):
-                        ts = f.t_ms + offset
-                        if last_ms is not None and ts[0] < last_ms:
-                            ts = np.maximum(ts, last_ms)  # the session clock never runs back
-                        last_ms = float(ts[-1])
-                        out.append(replace(f, t_ms=ts))
-                        continue
-                    t = f.arrival_ms + offset
-                    if last_ms is not None and t < last_ms:
-                        t = last_ms  # the session clock never runs backwards
-                    last_ms = t
-                    out.append(replace(f, arrival_ms=t) if t != f.arrival_ms else f)
-                yield out
+            try:
+                async for chunk in chunks:
+                    out: list[Item] = []
+                    for f in chunk:
+                        if from_ms is not None and f.arrival_ms < from_ms:
+                            continue  # before the position sought
+                        start = float(f.t_ms[0]) if isinstance(f, SampleBlock) else f.arrival_ms
+                        if offset is None:
+                            if next_base is not None:
+                                base = next_base
+                                if self.anchor_now:
+                                    base = max(base, float(round(wall_ms())))
+                            else:
+                                base = float(round(wall_ms())) if self.anchor_now else start
+                            offset = base - start
+                            current["offset"] = offset
+                            current["first_ms"] = seg.first_ms if seg else start
+                            current["start_s"] = seg.start_s if seg else 0.0
+                        if isinstance(f, SampleBlock):
+                            ts = f.t_ms + offset
+                            if last_ms is not None and ts[0] < last_ms:
+                                ts = np.maximum(ts, last_ms)  # the session clock never runs back
+                            last_ms = float(ts[-1])
+                            out.append(replace(f, t_ms=ts))
+                            continue
+                        t = f.arrival_ms + offset
+                        if last_ms is not None and t < last_ms:
+                            t = last_ms  # the session clock never runs backwards
+                        last_ms = t
+                        out.append(replace(f, arrival_ms=t) if t != f.arrival_ms else f)
+                    yield out
+            finally:
+                aclose = getattr(chunks, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+
+        def emit(items: list[Item]) -> None:
+            emit_items(sink, items, rates)
+            if "offset" in current and items:
+                wall = items[-1].arrival_ms - current["offset"]
+                self.position_wall_ms = wall
+                self.position_s = current["start_s"] + (wall - current["first_ms"]) / 1000.0
 
         sink.set_state("source", LinkState.LIVE, self.describe())
+        index, from_ms = 0, None
         while True:
-            async for frames in self._passes():
-                await self.player.play(
-                    mapped(frames), lambda items: emit_items(sink, items, rates)
-                )
-                if last_ms is not None:
-                    next_base = last_ms + LOOP_GAP_MS  # the next pass follows this one
+            interrupted = False
+            async with contextlib.aclosing(self._iter_from(index, from_ms)) as files:
+                async for i, chunks in files:
+                    seg = self.segments[i] if self.segments else None
+                    current.clear()
+                    done = await self.player.play(
+                        mapped(chunks, seg, from_ms if i == index else None), emit
+                    )
+                    if last_ms is not None:
+                        next_base = last_ms + LOOP_GAP_MS  # the next pass follows this one
+                    if not done:
+                        interrupted = True
+                        break
+            if not interrupted:
                 self.passes += 1
-            if not self.loop:
-                return
+                if self.loop:
+                    index, from_ms = 0, None
+                    await asyncio.sleep(0)
+                    continue
+                if not (self.hold_at_end and self.seekable):
+                    return
+                await self._hold(sink)
+            target = self._seek_to if self._seek_to is not None else 0.0
+            self._seek_to = None
+            self.player.rearm()
+            self.seeks += 1
+            sink.rewind(target)
+            self.position_s = target
+            if self.segments:
+                index, from_ms = locate(self.segments, target)
+            if self.player.paused:
+                self.player.step()  # show where it stands now
             await asyncio.sleep(0)
+
+    async def _hold(self, sink: SourceSink) -> None:
+        """At the end of the timeline: wait, paused, for a seek or for Play."""
+        self.at_end = True
+        if self.length_s is not None:
+            self.position_s = self.length_s
+        self.player.pause()
+        sink.set_state("source", LinkState.FINISHED, "end of the replay: seek, or play again")
+        while self._seek_to is None and self.player.paused:
+            await self.player.changed()
+        self.at_end = False
+        sink.set_state("source", LinkState.LIVE, self.describe())
 
     def describe(self) -> str:
         sp = self.player.speed
@@ -274,29 +590,25 @@ class ReplaySource(_TimelineSource):
         self._sink = sink
         await super().run(sink)
 
-    async def _frames_of(self, path: Path) -> AsyncIterator[list[Item]]:
-        parser = RecordingParser(default_device=self.device_id)
-        reported = 0
-        async for records in read_records(path, parser):
-            frames: list[Item] = []
-            for r in records:
-                if isinstance(r, Frame | SampleBlock):
-                    frames.append(r)
-                elif isinstance(r, Header):
-                    self.header = self.header or r
-                else:
-                    self.recorded_descriptions += 1
-            if parser.bad_lines > reported and self._sink is not None:
-                self._sink.problem(
-                    "source",
-                    "malformed",
-                    f"{path.name}: {parser.errors[-1] if parser.errors else 'bad line'}",
-                    parser.bad_lines - reported,
-                )
-                self.bad_lines += parser.bad_lines - reported
-                reported = parser.bad_lines
-            if frames:
-                yield frames
+    async def _prepare(self) -> None:
+        def spans() -> list[tuple[float, float] | None]:
+            return [time_span(p) for p in self.paths]
+
+        try:
+            self.segments = build_segments(await asyncio.to_thread(spans))
+        except OSError:
+            self.segments = None  # playing it will say what is wrong
+
+    async def _iter_from(
+        self, index: int, from_ms: float | None
+    ) -> AsyncGenerator[tuple[int, AsyncIterator[Sequence[Item]]], None]:
+        for i in range(index, len(self.paths)):
+            start = 0
+            if i == index and from_ms is not None:
+                start = await asyncio.to_thread(offset_at, self.paths[i], from_ms)
+            yield i, self._frames_of(self.paths[i], start)
+
+    def _report_bad(self, path: Path, parser: RecordingParser, reported: int) -> int:
         if parser.bad_lines > reported and self._sink is not None:
             self._sink.problem(
                 "source",
@@ -305,10 +617,25 @@ class ReplaySource(_TimelineSource):
                 parser.bad_lines - reported,
             )
             self.bad_lines += parser.bad_lines - reported
+        return parser.bad_lines
 
-    async def _passes(self) -> AsyncIterator[AsyncIterator[Sequence[Item]]]:
-        for path in self.paths:
-            yield self._frames_of(path)
+    async def _frames_of(self, path: Path, start: int = 0) -> AsyncIterator[list[Item]]:
+        parser = RecordingParser(default_device=self.device_id)
+        reported = 0
+        async with contextlib.aclosing(read_records(path, parser, start)) as chunks:
+            async for records in chunks:
+                frames: list[Item] = []
+                for r in records:
+                    if isinstance(r, Frame | SampleBlock):
+                        frames.append(r)
+                    elif isinstance(r, Header):
+                        self.header = self.header or r
+                    else:
+                        self.recorded_descriptions += 1
+                reported = self._report_bad(path, parser, reported)
+                if frames:
+                    yield frames
+        self._report_bad(path, parser, reported)
 
 
 class DemoSource(ReplaySource):
@@ -372,5 +699,7 @@ class FakeSource(_TimelineSource):
         if batch:
             yield batch
 
-    async def _passes(self) -> AsyncIterator[AsyncIterator[Sequence[Item]]]:
-        yield self._one(self.seed + self.passes)
+    async def _iter_from(
+        self, index: int, from_ms: float | None
+    ) -> AsyncGenerator[tuple[int, AsyncIterator[Sequence[Item]]], None]:
+        yield 0, self._one(self.seed + self.passes)
