@@ -1,0 +1,372 @@
+"""App options in a versioned JSON file (Qt-free; ``QSettings`` keeps only window geometry).
+
+The file is ``settings.json`` in the platform config folder (``$INTELIVISION_CONFIG_DIR``
+overrides the folder)::
+
+    {"version": 1, "options": {"history_s": 120.0, "replay_speed": 1.0, ...}}
+
+Reading never raises: a value of the wrong type or out of range falls back to that option's
+default, a corrupt file is set aside as ``settings.json.bad-YYYYmmdd-HHMMSS``, an unreadable
+one gives the defaults; each case adds a line to :attr:`SettingsStore.warnings`. Older files
+are migrated through :data:`MIGRATIONS`; a file from a newer version is read for the options
+known here, and saving keeps its version number and every key not known here.
+
+Secrets are never written: there is no token field, token-like keys are dropped, and secret
+query parameters (``token=``, ``X-Amz-Signature=`` …) are removed from the URLs saved. Backend
+tokens come from the command line or ``$INTELIVISION_TOKEN``; AWS credentials from the
+standard AWS chain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import logging
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import platformdirs
+
+from intelivision_desktop.app.logs import APP_NAME
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+SETTINGS_FILE = "settings.json"
+CONFIG_DIR_ENV = "INTELIVISION_CONFIG_DIR"
+
+SECRET_NAME_PATTERN = (
+    r"(?:[a-z0-9_-]*token|[a-z0-9_-]*secret|[a-z0-9_-]*key|[a-z0-9_-]*password|passwd"
+    r"|signature|sig|credentials?|authorization|x-amz-[a-z0-9-]+)"
+)
+"""Names (option keys, query parameters) whose values are secrets: never saved, redacted in
+diagnostics. Matched whole and case-insensitively."""
+_SECRET_NAME = re.compile(SECRET_NAME_PATTERN, re.IGNORECASE)
+
+
+def is_secret_name(name: str) -> bool:
+    """True for ``token``, ``access_token``, ``aws_secret_access_key``, ``X-Amz-Credential`` …"""
+    return _SECRET_NAME.fullmatch(name) is not None
+
+
+def strip_secret_params(url: str) -> str:
+    """``url`` without secret query parameters or a password in its user part."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if not is_secret_name(k)]
+        if len(kept) != len(pairs):
+            query = urlencode(kept, safe=":/")
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.partition(':')[0]}@{host}"
+    if (query, netloc) == (parts.query, parts.netloc):
+        return url
+    return urlunsplit(parts._replace(query=query, netloc=netloc))
+
+
+def config_dir() -> Path:
+    override = os.environ.get(CONFIG_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
+
+
+def _choices(*values: object) -> dict[str, Any]:
+    return {"choices": values}
+
+
+def _range(lo: float, hi: float) -> dict[str, Any]:
+    return {"range": (lo, hi)}
+
+
+_URL: dict[str, Any] = {"url": True}
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the operator sets. Empty strings mean "not set" (the environment's value, or none).
+
+    Constructing one with a bad value raises ``ValueError``; :meth:`SettingsStore.load`
+    never does (it uses the default instead and warns).
+    """
+
+    # --- view
+    history_s: float = field(default=120.0, metadata=_choices(30.0, 120.0, 600.0))
+    """Plot history shown, seconds."""
+    follow_live: bool = True
+    # --- last session
+    source_url: str = field(default="demo://", metadata=_URL)
+    analyzer_url: str = field(default="embedded://rules", metadata=_URL)
+    # --- backend link (never the token: command line or $INTELIVISION_TOKEN)
+    link_protocol: str = field(default="auto", metadata=_choices("auto", "socketio", "apigw"))
+    link_verify_tls: bool = True
+    link_ca_file: str = ""
+    """A PEM file of CA certificates to trust for the backend."""
+    link_token_in: str = field(default="query", metadata=_choices("query", "header"))
+    # --- Amazon Bedrock (credentials come from the standard AWS chain)
+    bedrock_mode: str = field(default="agent", metadata=_choices("agent", "model"))
+    bedrock_agent_id: str = ""
+    bedrock_alias_id: str = ""
+    bedrock_model_id: str = ""
+    bedrock_region: str = ""
+    bedrock_endpoint_url: str = field(default="", metadata=_URL)
+    # --- replay
+    replay_speed: float = field(default=1.0, metadata=_range(0.1, 10.0))
+    replay_loop: bool = False
+    # --- speech
+    speech_enabled: bool = False
+    speech_rate: float = field(default=0.0, metadata=_range(-1.0, 1.0))
+    speech_volume: float = field(default=1.0, metadata=_range(0.0, 1.0))
+    # --- serving devices
+    serve_port: int = field(default=3001, metadata=_range(1, 65535))
+    # --- export
+    export_range: str = field(default="visible", metadata=_choices("visible", "all"))
+    export_folder: str = ""
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value, problem = check_value(f, getattr(self, f.name))
+            if problem is not None:
+                raise ValueError(problem)
+            object.__setattr__(self, f.name, value)  # ints given for floats become floats
+
+    def replace(self, **changes: Any) -> Options:
+        """A copy with ``changes`` (checked like the constructor)."""
+        return dataclasses.replace(self, **changes)
+
+
+OPTION_FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Options)}
+
+
+def check_value(f: dataclasses.Field[Any], value: object) -> tuple[Any, str | None]:
+    """``(value, None)`` if ``value`` suits option ``f`` (normalised), else ``(default, why)``."""
+    default = f.default
+    why: str | None = None
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            why = "expected true or false"
+    elif isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            why = "expected a whole number"
+    elif isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            why = "expected a number"
+        elif not math.isfinite(value):
+            why = "expected a finite number"
+        else:
+            value = float(value)
+    elif isinstance(default, str) and not isinstance(value, str):
+        why = "expected a string"
+    if why is None:
+        choices = f.metadata.get("choices")
+        bounds = f.metadata.get("range")
+        if choices is not None and value not in choices:
+            why = "expected one of " + ", ".join(json.dumps(c) for c in choices)
+        elif bounds is not None and not bounds[0] <= value <= bounds[1]:
+            why = f"expected {bounds[0]} to {bounds[1]}"
+    if why is None:
+        return value, None
+    shown = json.dumps(value, default=repr, ensure_ascii=False)
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    return default, f"{f.name}: {shown} ignored ({why}); using {default!r}"
+
+
+# --- migrations ---------------------------------------------------------------------------
+
+Document = dict[str, Any]
+
+_V0_ALIASES = {
+    # an unversioned file may use the command line's names
+    "source": "source_url",
+    "analyzer": "analyzer_url",
+    "history": "history_s",
+    "protocol": "link_protocol",
+    "token_in": "link_token_in",
+    "ca_file": "link_ca_file",
+}
+
+
+def _v0_to_v1(doc: Document) -> Document:
+    """An unversioned file: a bare object of option keys (hand-written, deployment scripts).
+
+    Command-line names are accepted (``source``, ``analyzer``, ``history``, ``insecure`` …).
+    """
+    options: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key == "insecure" and "link_verify_tls" not in doc and isinstance(value, bool):
+            options["link_verify_tls"] = not value
+        elif key in _V0_ALIASES and _V0_ALIASES[key] not in doc:
+            options[_V0_ALIASES[key]] = value
+        else:
+            options[key] = value
+    return {"version": 1, "options": options}
+
+
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {0: _v0_to_v1}
+"""From-version → a function returning the document at from-version + 1."""
+
+
+class SettingsError(Exception):
+    """The settings could not be saved; the message says where and why."""
+
+
+class SettingsStore:
+    """Loads and saves :class:`Options` at ``path``.
+
+    :meth:`save` keeps what :meth:`load` found and did not understand (unknown keys, a newer
+    version number), so call :meth:`load` first.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else settings_path()
+        self.warnings: list[str] = []
+        """What the last :meth:`load` could not use, one sentence each (for the GUI)."""
+        self._version = SCHEMA_VERSION
+        self._extra_options: dict[str, Any] = {}
+        self._extra_top: dict[str, Any] = {}
+        self._blocked: str | None = None
+        """Why the file must not be overwritten (it exists but could not be read)."""
+
+    def _warn(self, message: str) -> None:
+        log.warning("settings: %s", message)
+        self.warnings.append(message)
+
+    def load(self) -> Options:
+        """The options in the file (defaults where missing or invalid). Never raises."""
+        self.warnings = []
+        self._version = SCHEMA_VERSION
+        self._extra_options = {}
+        self._extra_top = {}
+        self._blocked = None
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return Options()
+        except OSError as exc:
+            self._blocked = f"{self.path} could not be read ({exc.strerror or exc})"
+            self._warn(f"cannot read {self.path} ({exc.strerror or exc}); using the defaults")
+            return Options()
+        try:
+            doc = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return self._set_aside(f"not valid JSON ({exc})")
+        if not isinstance(doc, dict):
+            return self._set_aside(f"expected a JSON object, found {type(doc).__name__}")
+        version = doc.get("version", 0)  # no version: a bare object of options (version 0)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+            return self._set_aside(f"bad version {version!r}")
+        try:
+            while version < SCHEMA_VERSION:
+                doc = MIGRATIONS[version](doc)
+                if doc.get("version") != version + 1:
+                    raise ValueError(f"migration from {version} gave version {doc.get('version')}")
+                version += 1
+        except Exception as exc:  # a failed migration must not stop the app
+            log.exception("settings migration failed")
+            return self._set_aside(f"cannot update it from version {version} ({exc})")
+        options = doc.get("options")
+        if not isinstance(options, dict):
+            return self._set_aside("its 'options' is not a JSON object")
+        if version > SCHEMA_VERSION:
+            self._warn(
+                f"{self.path.name} is from a newer version of the app (settings version "
+                f"{version}, this app knows {SCHEMA_VERSION}); options unknown here are kept"
+            )
+        self._version = version
+        self._extra_top = {k: v for k, v in doc.items() if k not in ("version", "options")}
+        values: dict[str, Any] = {}
+        for key, value in options.items():
+            f = OPTION_FIELDS.get(key)
+            if f is None:
+                if is_secret_name(key):
+                    self._warn(
+                        f"{key!r} ignored and will be removed: secrets are not kept in the "
+                        "settings file (use --token / $INTELIVISION_TOKEN, or the AWS chain)"
+                    )
+                else:
+                    self._extra_options[key] = value
+                continue
+            checked, problem = check_value(f, value)
+            if problem is not None:
+                self._warn(problem)
+            elif f.metadata.get("url") and strip_secret_params(checked) != checked:
+                checked = strip_secret_params(checked)
+                self._warn(f"{key}: a secret in the URL was ignored and will not be saved")
+            values[key] = checked
+        return Options(**values)
+
+    def _set_aside(self, why: str) -> Options:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = self.path.with_name(f"{self.path.name}.bad-{stamp}")
+        n = 1
+        while backup.exists():
+            backup = self.path.with_name(f"{self.path.name}.bad-{stamp}-{n}")
+            n += 1
+        try:
+            self.path.rename(backup)
+        except OSError as exc:
+            self._blocked = f"{self.path} is unusable and could not be set aside ({exc})"
+            self._warn(f"{self.path.name} is unusable: {why}; using the defaults")
+            return Options()
+        self._warn(
+            f"{self.path.name} is unusable: {why}; kept as {backup.name}, using the defaults"
+        )
+        return Options()
+
+    def document(self, opts: Options) -> Document:
+        """What :meth:`save` writes for ``opts``."""
+        options = {k: v for k, v in self._extra_options.items() if not is_secret_name(k)}
+        for f in dataclasses.fields(opts):
+            value = getattr(opts, f.name)
+            options[f.name] = strip_secret_params(value) if f.metadata.get("url") else value
+        return {**self._extra_top, "version": self._version, "options": options}
+
+    def save(self, opts: Options) -> None:
+        """Write atomically (temp file, fsync, rename). Raises :class:`SettingsError`."""
+        if self._blocked is not None:
+            raise SettingsError(f"Settings not saved: {self._blocked}. Fix or remove that file.")
+        text = json.dumps(self.document(opts), indent=2, sort_keys=True, ensure_ascii=False)
+        folder = self.path.parent
+        tmp: str | None = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+            tmp = None
+        except OSError as exc:
+            raise SettingsError(
+                f"Settings not saved to {self.path}: {exc.strerror or exc}"
+            ) from exc
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        if hasattr(os, "O_DIRECTORY"):  # make the rename durable (POSIX)
+            with contextlib.suppress(OSError):
+                dfd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    os.fsync(dfd)
+                finally:
+                    os.close(dfd)
