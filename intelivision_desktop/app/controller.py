@@ -62,6 +62,8 @@ class SessionController:
     def adopt(self, session: Session) -> None:
         """Show and run an already built session (the current one must be stopped)."""
         self.session = session
+        if hasattr(session.source, "hold_at_end"):
+            session.source.hold_at_end = True  # a replay waits at its end to be sought
         self.window.attach(session)
         self.window.set_recording(
             str(session.recorder.path) if isinstance(session.recorder, JsonlRecorder) else None

@@ -9,6 +9,7 @@ from intelivision_desktop.core.model import (
     Event,
     FrameBatch,
     Problem,
+    Rewound,
     SampleBatch,
     StateChange,
 )
@@ -26,6 +27,8 @@ class SessionBridge(QObject):
     """component, state, detail."""
     problem = Signal(object)
     """A :class:`Problem`."""
+    rewound = Signal(float)
+    """The replay jumped to this position (seconds): the stores start afresh."""
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,3 +49,5 @@ class SessionBridge(QObject):
             self.state.emit(event.component, event.state.value, event.detail)
         elif isinstance(event, Problem):
             self.problem.emit(event)
+        elif isinstance(event, Rewound):
+            self.rewound.emit(event.position_s)

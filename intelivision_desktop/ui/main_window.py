@@ -31,6 +31,7 @@ from intelivision_desktop.ui.connection_panel import ConnectionPanel
 from intelivision_desktop.ui.devices_panel import DevicesPanel
 from intelivision_desktop.ui.plots import PlotPanel
 from intelivision_desktop.ui.recordings_browser import RecordingsBrowser
+from intelivision_desktop.ui.replay_bar import ReplayBar, clock_text
 from intelivision_desktop.ui.serial_panel import SerialPanel
 from intelivision_desktop.ui.timeline import TimelineView
 
@@ -114,6 +115,16 @@ class MainWindow(QMainWindow):
         self.recordings: RecordingsBrowser | None = None
 
         self._build_toolbar(sources)
+        self.replay = ReplayBar(self)
+        rtb = QToolBar("Replay", self)
+        rtb.setObjectName("replayToolbar")
+        rtb.setMovable(False)
+        rtb.addWidget(self.replay)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, rtb)
+        rtb.hide()  # shown for sources with a player (replays, the demo, generated scenes)
+        self.replay_toolbar = rtb
+        for action in self.replay.actions_for_window():
+            self.addAction(action)  # their shortcuts work wherever the focus is
         self._build_statusbar()
         self.plots.follow_changed.connect(self.follow_action.setChecked)
 
@@ -228,6 +239,9 @@ class MainWindow(QMainWindow):
         self.bridge.state.connect(self._on_state)
         self.bridge.problem.connect(self._on_problem)
         self.bridge.problem.connect(self.plots.note_problem)
+        self.bridge.rewound.connect(self._on_rewound)
+        self.replay.bind(session.source)
+        self.replay_toolbar.setVisible(ReplayBar.controls(session.source))
         self.serial.bind_source(session.source)
         self._device = None
         self.plots.attach(None)
@@ -260,6 +274,13 @@ class MainWindow(QMainWindow):
             if self._device is None or self._device not in self.session.stores:
                 self._device = next(iter(self.session.stores))
             self.plots.attach(self.session.stores[self._device])
+
+    def _on_rewound(self, position_s: float) -> None:
+        """A replay seek: plots and timeline start again at the new position."""
+        self.plots.attach(None)  # re-attached to the device's new store by the next frames
+        self.timeline.clear()
+        self.replay.refresh()
+        self.statusBar().showMessage(f"Replay at {clock_text(position_s)}", 3000)
 
     def follow_device(self, device_id: str) -> None:
         """Plot this device (its store, its description markers)."""
@@ -371,6 +392,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         self.plots.stop()
+        self.replay.stop()
         self.killTimer(self._status_timer_id)
         self.closed.emit()
         super().closeEvent(event)

@@ -39,6 +39,10 @@ def window(qloop: qasync.QEventLoop, qtbot: object) -> object:
     w.close()
 
 
+def at_end(ctl: SessionController) -> bool:
+    return ctl.session is not None and bool(getattr(ctl.session.source, "at_end", False))
+
+
 def controller_for(window: MainWindow, *argv: str) -> SessionController:
     return SessionController(window, build_parser().parse_args(list(argv)))
 
@@ -80,14 +84,12 @@ def test_selecting_a_row_marks_the_plots(qloop: qasync.QEventLoop, window: MainW
     assert x0 <= d.t_ms / 1000.0 <= x1
 
 
-def test_redraw_only_when_changed_and_visible(
-    qloop: qasync.QEventLoop, window: MainWindow
-) -> None:
+def test_redraw_only_when_changed_and_visible(qloop: qasync.QEventLoop, window: MainWindow) -> None:
     ctl = controller_for(window)
 
     async def scenario() -> None:
         await ctl.start("demo://person_waves?speed=max&loop=0")
-        await wait_until(lambda: ctl.task is not None and ctl.task.done(), within=20)
+        await wait_until(lambda: at_end(ctl), within=20)  # the replay holds at its end
 
     run(qloop, scenario())
     assert window.plots.store is not None
@@ -106,7 +108,7 @@ def test_history_and_follow(qloop: qasync.QEventLoop, window: MainWindow) -> Non
 
     async def scenario() -> None:
         await ctl.start("demo://person_waves?speed=max&loop=0")
-        await wait_until(lambda: ctl.task is not None and ctl.task.done(), within=20)
+        await wait_until(lambda: at_end(ctl), within=20)  # the replay holds at its end
 
     run(qloop, scenario())
     for index, seconds in ((0, 30.0), (2, 600.0)):
