@@ -28,6 +28,18 @@ class CliError(Exception):
     """A user error: printed as one line, exit code 2."""
 
 
+def window_size(text: str) -> tuple[int, int]:
+    """``WxH`` → (w, h), each 200–10000."""
+    try:
+        w, h = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        msg = f"expected WIDTHxHEIGHT, e.g. 1280x720: {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not (200 <= w <= 10000 and 200 <= h <= 10000):
+        raise argparse.ArgumentTypeError(f"window size out of range (200–10000): {text!r}")
+    return w, h
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="intelivision-desktop",
@@ -94,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help="render the window offscreen after --duration (default 5 s), save a PNG, and exit",
+    )
+    p.add_argument(
+        "--window-size",
+        type=window_size,
+        metavar="WxH",
+        help="window size in logical pixels for --screenshot and --self-test (default 1440x900; "
+        "with QT_SCALE_FACTOR=1.5, 1280x720 is a 1080p screen at 150 %%)",
     )
     p.add_argument(
         "--self-test",

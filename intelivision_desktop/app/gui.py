@@ -87,7 +87,7 @@ async def run_window(args: argparse.Namespace, first: Session | None = None) -> 
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     if args.screenshot is not None or args.self_test:
-        window.resize(1440, 900)
+        window.resize(*(args.window_size or (1440, 900)))
     window.show()
     source = SELF_TEST_SOURCE if args.self_test else args.source
     if first is not None:
@@ -165,6 +165,9 @@ async def self_test(window: object, controller: object, fonts: list[str]) -> int
     state = session.states["source"][0].value
     if state != "finished":
         problems.append(f"source ended as {state}")
+    problems += window.layout_problems()
+    screen = window.screen()
+    scale = screen.devicePixelRatio() if screen is not None else 1.0
     took = time.monotonic() - t0
     if problems:
         sys.stdout.write("self-test: FAILED: " + "; ".join(problems) + "\n")
@@ -172,7 +175,7 @@ async def self_test(window: object, controller: object, fonts: list[str]) -> int
     sys.stdout.write(
         f"self-test: OK: {c.frames} frames, {c.windows} windows, {c.descriptions} descriptions, "
         f"{rows} timeline rows, {points} points plotted, {len(fonts)} font families, "
-        f"{took:.2f} s\n"
+        f"window {window.width()}×{window.height()} at scale {scale:g}, {took:.2f} s\n"
     )
     return 0
 

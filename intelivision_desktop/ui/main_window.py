@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -140,9 +141,19 @@ class MainWindow(QMainWindow):
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
         self.addToolBar(tb)
+        self.main_toolbar = tb
         tb.addWidget(QLabel(" Source: "))
         self.source_combo = QComboBox(self)
         self.source_combo.setObjectName("sourceCombo")
+        # a long URL must not push the toolbar's actions off the window (the full text is in
+        # the tooltip and the status bar)
+        self.source_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.source_combo.setMinimumContentsLength(22)
+        self.source_combo.currentIndexChanged.connect(
+            lambda i: self.source_combo.setToolTip(str(self.source_combo.itemData(i) or ""))
+        )
         for label, url in sources:
             self.source_combo.addItem(label, url)
         self.source_combo.addItem("Open recording or frames file…", OPEN_RECORDING)
@@ -356,6 +367,21 @@ class MainWindow(QMainWindow):
         self.skipped_label.setText(f"{c.not_relevant} not relevant")
         self.malformed_label.setText(f"{c.malformed} malformed")
         self.malformed_label.setStyleSheet("color:#c62828" if c.malformed else "")
+
+    def layout_problems(self) -> list[str]:
+        """What does not fit at the window's current size (the self-test reports these)."""
+        out = []
+        for tb in (self.main_toolbar, self.replay_toolbar):
+            ext = tb.findChild(QToolButton, "qt_toolbar_ext_button")
+            if tb.isVisible() and ext is not None and ext.isVisible():
+                out.append(f"the {tb.windowTitle()} toolbar overflows (actions hidden)")
+        hint = self.minimumSizeHint()
+        if hint.width() > self.width() or hint.height() > self.height():
+            out.append(
+                f"the window needs {hint.width()}×{hint.height()}, "
+                f"has {self.width()}×{self.height()}"
+            )
+        return out
 
     # --- intents --------------------------------------------------------------------------
 

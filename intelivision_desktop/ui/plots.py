@@ -516,7 +516,7 @@ class PlotPanel(QWidget):
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
         legend = plot.addLegend(
-            offset=(-4, 4),
+            offset=(4, 4),  # top left: the newest data, at the right edge, stays in view
             labelTextSize="8pt",
             labelTextColor=QGuiApplication.palette().color(QPalette.ColorRole.Text),
         )
@@ -562,9 +562,7 @@ class PlotPanel(QWidget):
             self._curve(n)
         present = set(names)
         shown = [
-            g
-            for g in self.groups()
-            if any(n not in self._hidden for n in self.channels_in(g))
+            g for g in self.groups() if any(n not in self._hidden for n in self.channels_in(g))
         ]
         if not shown:  # always one plot: it carries the time axis
             shown = [self.groups()[0] if self.groups() else DEVICE_GROUP]
@@ -625,7 +623,9 @@ class PlotPanel(QWidget):
             sel = None
         if sel is None and self._selected_t is not None:
             line = pg.InfiniteLine(
-                pos=self._selected_t, angle=90, pen=pg.mkPen(QColor(230, 90, 20), width=2.5),
+                pos=self._selected_t,
+                angle=90,
+                pen=pg.mkPen(QColor(230, 90, 20), width=2.5),
                 movable=False,
             )
             line.setZValue(50)
