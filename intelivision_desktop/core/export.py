@@ -24,6 +24,15 @@ Descriptions CSV: ``time,elapsed_s,device,text,source,fallback,latency_ms``.
 
 Both take an optional :class:`TimeRange` (inclusive at both ends), e.g. the plots' visible
 range.
+
+The same channels CSV comes from the session in memory: :func:`store_table` copies a
+:class:`~intelivision_desktop.core.channels.ChannelStore`'s rows inside a range (times back
+from the store's seconds to epoch ms, rounded to the microsecond), and
+:func:`table_csv_chunks` writes them column by column with vectorised formatting
+(:func:`iso_times`, :func:`elapsed_texts`, :func:`number_texts`, each equal to its per-value
+counterpart), so ten minutes of 16 channels at 1 kHz take seconds, not minutes. There the
+``elapsed_s`` origin is, unless given, the first row exported (a store has no recording
+start); pass the same ``origin_ms`` to the descriptions CSV so the two files line up.
 """
 
 from __future__ import annotations
@@ -31,14 +40,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from intelivision_desktop.core.channels import CAMERA_CHANNELS, FloatArray, derive_channels
+from intelivision_desktop.core.channels import (
+    CAMERA_CHANNELS,
+    ChannelStore,
+    FloatArray,
+    derive_channels,
+)
 from intelivision_desktop.core.model import Description, Frame
 from intelivision_desktop.core.recording import Record, SampleBlock
 
@@ -186,7 +201,15 @@ class ColumnCollector:
 
     def columns(self) -> list[str]:
         """Camera channels first (``CAMERA_CHANNELS`` order), then sample columns."""
-        return sorted(self._camera, key=_CAMERA_ORDER.__getitem__) + list(self._raw)
+        return ordered_channels([*self._camera, *self._raw])
+
+
+def ordered_channels(names: Iterable[str]) -> list[str]:
+    """Channel columns in export order: camera channels first (``CAMERA_CHANNELS`` order),
+    then the others in the order given (first appearance)."""
+    names = list(dict.fromkeys(names))
+    camera = sorted((n for n in names if n in _CAMERA_ORDER), key=_CAMERA_ORDER.__getitem__)
+    return camera + [n for n in names if n not in _CAMERA_ORDER]
 
 
 def channel_names(records: Iterable[Record]) -> list[str]:
@@ -301,3 +324,169 @@ def descriptions_csv(
     """The descriptions CSV of records held in memory."""
     origin = origin_ms if origin_ms is not None else (origin_of(records) or 0.0)
     return "".join(description_csv_lines(records, origin, time_range))
+
+
+# --- the session in memory: channel stores --------------------------------------------------
+
+CHUNK_ROWS = 8192
+"""Rows formatted at a time by :func:`table_csv_chunks`."""
+_PROBE = 4096
+
+
+def store_times_ms(t_s: FloatArray) -> FloatArray:
+    """A store's times (epoch seconds) as epoch ms, rounded to the microsecond.
+
+    Float64 seconds resolve about 0.24 µs in this century. For whole ms (measured over
+    millions of present-day values) ``t_ms / 1000 * 1000`` gives ``t_ms`` back exactly;
+    rounding to the microsecond guards times that are not whole ms against a residue that
+    would move them across an inclusive range bound.
+    """
+    return np.round(np.asarray(t_s, dtype=np.float64) * 1000.0, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelTable:
+    """A copy of one device's channel rows (what a store held inside a time range).
+
+    A copy, not a view: the store goes on filling (and overwriting its ring) on the loop
+    thread while a worker thread writes the table.
+    """
+
+    device_id: str
+    t_ms: FloatArray
+    """Epoch ms, oldest first."""
+    columns: dict[str, FloatArray]
+    """Channel values by name, in export order (:func:`ordered_channels`)."""
+
+    def __len__(self) -> int:
+        return len(self.t_ms)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.columns)
+
+    @property
+    def first_ms(self) -> float | None:
+        return float(self.t_ms[0]) if len(self.t_ms) else None
+
+
+def store_table(store: ChannelStore, device_id: str, time_range: TimeRange = ALL) -> ChannelTable:
+    """Copy the rows of ``store`` inside ``time_range`` (call on the thread that fills it)."""
+    t_ms = store_times_ms(store.times())
+    keep = time_range.mask(t_ms)
+    columns = {n: np.array(store.column(n)[keep]) for n in ordered_channels(store.names)}
+    return ChannelTable(device_id, np.array(t_ms[keep]), columns)
+
+
+def iso_times(t_ms: FloatArray) -> list[str]:
+    """:func:`iso_time` of every value, vectorised (the same text, also at rounding edges).
+
+    ``datetime.fromtimestamp`` splits the seconds with ``modf``, rounds the fraction to the
+    microsecond half to even, carries, and ``isoformat`` then truncates to the millisecond;
+    this does the same arithmetic on arrays.
+    """
+    d = np.asarray(t_ms, dtype=np.float64) / 1000.0
+    sec = np.trunc(d)
+    us = np.rint((d - sec) * 1e6)
+    up, down = us >= 1e6, us < 0
+    sec = sec + up - down
+    us = us - 1e6 * up + 1e6 * down
+    ms = sec.astype(np.int64) * 1000 + (us // 1000).astype(np.int64)
+    text = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms")
+    return [s + "+00:00" for s in text.tolist()]
+
+
+def elapsed_texts(t_ms: FloatArray, origin_ms: float) -> list[str]:
+    """:func:`elapsed_text` of every value (same arithmetic, same format)."""
+    seconds = (np.asarray(t_ms, dtype=np.float64) - origin_ms) / 1000.0
+    return list(map("{:.6f}".format, seconds.tolist()))
+
+
+def _number_texts(v: FloatArray) -> list[str]:
+    finite = np.isfinite(v)
+    whole = finite & (np.floor(v) == v) & (np.abs(v) < _MAX_EXACT_INT)
+    if whole.all():
+        return list(map(str, v.astype(np.int64).tolist()))
+    out: list[str] = list(map(float.__repr__, v.tolist()))
+    if whole.any():
+        idx = np.flatnonzero(whole).tolist()
+        for i, text in zip(idx, map(str, v[whole].astype(np.int64).tolist()), strict=True):
+            out[i] = text
+    nan = np.isnan(v)
+    if nan.any():
+        for i in np.flatnonzero(nan).tolist():
+            out[i] = ""
+    return out
+
+
+def _column_texts(col: FloatArray) -> Callable[[int, int], list[str]]:
+    """A function giving the texts of ``col[a:b]``. A column with many repeated values (a
+    board's ADC counts, a people count, readings with few decimals) has its distinct values
+    formatted once, up front; others are formatted chunk by chunk."""
+    probe = col[:_PROBE]
+    if len(col) > 64 and len(np.unique(probe)) < 0.9 * len(probe):  # repeats: worth a sort
+        distinct, inverse = np.unique(col, return_inverse=True)
+        if len(distinct) * 4 <= len(col):
+            texts = np.array(_number_texts(distinct), dtype=object)
+
+            def lookup(a: int, b: int) -> list[str]:
+                out: list[str] = texts[inverse[a:b]].tolist()
+                return out
+
+            return lookup
+    return lambda a, b: _number_texts(col[a:b])
+
+
+def number_texts(values: FloatArray) -> list[str]:
+    """:func:`number_text` of every value, vectorised: whole numbers through int64, others
+    through ``float.__repr__``, repeated values formatted once."""
+    v = np.asarray(values, dtype=np.float64)
+    return _column_texts(v)(0, len(v))
+
+
+def table_csv_chunks(
+    table: ChannelTable,
+    origin_ms: float | None = None,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """The channels CSV of ``table``: the header line, then chunks of up to ``chunk_rows``
+    lines each (every one ending with its line end).
+
+    The text is that of :func:`channel_csv_lines` for the same rows. ``origin_ms`` defaults
+    to the first row's time. ``progress`` is called with the rows done after each chunk.
+    """
+    w = _LineWriter()
+    yield w.line([*TIME_COLUMNS, *table.names])
+    n = len(table)
+    if n == 0:
+        return
+    origin = origin_ms if origin_ms is not None else float(table.t_ms[0])
+    device = w.line([table.device_id])[: -len(LINE_END)]  # quoted if it needs to be
+    texts = [_column_texts(c) for c in table.columns.values()]
+    step = max(1, chunk_rows)
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        t = table.t_ms[a:b]
+        cells = zip(
+            iso_times(t),
+            elapsed_texts(t, origin),
+            itertools.repeat(device),
+            *(column(a, b) for column in texts),
+        )
+        yield LINE_END.join(map(",".join, cells)) + LINE_END
+        if progress is not None:
+            progress(b)
+
+
+def table_csv(table: ChannelTable, origin_ms: float | None = None) -> str:
+    """The channels CSV of a table, as one string."""
+    return "".join(table_csv_chunks(table, origin_ms))
+
+
+def first_time(table: ChannelTable | None, descriptions: Iterable[Description]) -> float | None:
+    """An export's ``elapsed_s`` origin: its first channel row, else its first description."""
+    if table is not None and table.first_ms is not None:
+        return table.first_ms
+    return min((d.t_ms for d in descriptions), default=None)

@@ -6,6 +6,13 @@ and summarise recordings quickly for the recordings browser.
 for the columns, the time origin and the descriptions, then for the rows), so a long serial
 recording never has to fit in memory. Files are written to a temporary name and renamed into
 place, so a failed export leaves no half file; an existing file is kept unless ``overwrite``.
+
+The session in memory is exported in the same format: :func:`export_store_csv` (a device's
+channel store), :func:`export_table_csv` (a copy already taken with
+:func:`~intelivision_desktop.core.export.store_table`, for writing in a worker thread) and
+:func:`export_descriptions_list_csv`; :func:`export_paths` names the files of one export
+(``BASE.csv``, ``BASE.descriptions.csv``, ``BASE.png``) and :func:`write_bytes` writes the
+plots' PNG the same careful way.
 """
 
 from __future__ import annotations
@@ -13,19 +20,25 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
+from intelivision_desktop.core.channels import ChannelStore
 from intelivision_desktop.core.export import (
     ALL,
     DESCRIPTION_COLUMNS,
+    ChannelTable,
     ColumnCollector,
     TimeRange,
     channel_csv_lines,
     description_csv_lines,
+    first_time,
     record_time,
+    store_table,
+    table_csv_chunks,
 )
 from intelivision_desktop.core.model import Description, Frame
 from intelivision_desktop.core.recording import Header, Record, RecordingParser, SampleBlock
@@ -145,13 +158,10 @@ def descriptions_path(out: Path) -> Path:
     return out.with_name(stem + ".descriptions.csv")
 
 
-def write_lines(
-    out: Path, lines: Iterable[str], *, overwrite: bool = False, encoding: str = "utf-8"
-) -> int:
-    """Write ``lines`` (each with its line end) atomically. Returns how many were written.
-
-    ``encoding="utf-8-sig"`` adds the byte-order mark Excel needs to read UTF-8 accents.
-    """
+@contextlib.contextmanager
+def _atomic(out: Path, overwrite: bool, mode: str, encoding: str | None) -> Iterator[IO[Any]]:
+    """A temporary file beside ``out``, renamed onto it when the block ends without error
+    (removed otherwise). OS errors become one-line :class:`ExportError`."""
     if out.exists() and not overwrite:
         raise ExportError(f"{out} already exists (choose another name, or allow overwriting)")
     try:
@@ -159,12 +169,10 @@ def write_lines(
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     except OSError as exc:
         raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
-    n = 0
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            for line in lines:
-                fh.write(line)
-                n += 1
+        newline = "" if "b" not in mode else None
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as fh:
+            yield fh
         os.replace(tmp, out)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -172,7 +180,28 @@ def write_lines(
         if isinstance(exc, OSError):
             raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
         raise
+
+
+def write_lines(
+    out: Path, lines: Iterable[str], *, overwrite: bool = False, encoding: str = "utf-8"
+) -> int:
+    """Write ``lines`` (each with its line end) atomically. Returns how many were written.
+
+    ``encoding="utf-8-sig"`` adds the byte-order mark Excel needs to read UTF-8 accents.
+    """
+    n = 0
+    with _atomic(out, overwrite, "w", encoding) as fh:
+        for line in lines:
+            fh.write(line)
+            n += 1
     return n
+
+
+def write_bytes(out: Path, data: bytes, *, overwrite: bool = False) -> int:
+    """Write ``data`` atomically (a PNG of the plots). Returns the bytes written."""
+    with _atomic(out, overwrite, "wb", None) as fh:
+        fh.write(data)
+    return len(data)
 
 
 def export_channels_csv(
@@ -255,6 +284,89 @@ def export_source_csv(
     """``--export-csv OUT --source URL``: resolve the recording, then :func:`export_csv`."""
     path, device = resolve_recording(source)
     return export_csv(path, out, time_range, overwrite=overwrite, default_device=device)
+
+
+# --- the session in memory -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPaths:
+    """The files of one export: ``BASE.csv``, ``BASE.descriptions.csv``, ``BASE.png``."""
+
+    channels: Path
+    descriptions: Path
+    plots: Path
+
+
+def export_paths(folder: Path, base_name: str) -> ExportPaths:
+    """Where an export named ``base_name`` goes in ``folder``. Raises :class:`ExportError`
+    for a name that is empty or names another folder."""
+    base = base_name.strip()
+    if base.lower().endswith(".csv"):
+        base = base[:-4]
+    if not base or base in (".", "..") or "/" in base or "\\" in base or "\0" in base:
+        raise ExportError(f"{base_name!r} is not a file name (no folders, not empty)")
+    channels = folder / f"{base}.csv"
+    return ExportPaths(channels, descriptions_path(channels), folder / f"{base}.png")
+
+
+def export_table_csv(
+    table: ChannelTable,
+    out: Path,
+    *,
+    origin_ms: float | None = None,
+    overwrite: bool = False,
+    encoding: str = "utf-8",
+    progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Write the channels CSV of a table copied from a store (safe in a worker thread).
+
+    ``elapsed_s`` counts from ``origin_ms``, by default the table's first row.
+    """
+    lines = table_csv_chunks(table, origin_ms, progress=progress)
+    write_lines(out, lines, overwrite=overwrite, encoding=encoding)
+    return ExportResult(out, len(table), tuple(table.names), 0)
+
+
+def export_store_csv(
+    store: ChannelStore,
+    out: Path,
+    time_range: TimeRange = ALL,
+    *,
+    device: str,
+    origin_ms: float | None = None,
+    overwrite: bool = False,
+    encoding: str = "utf-8",
+) -> ExportResult:
+    """Write the channels CSV of a device's store (the rows inside ``time_range``).
+
+    Call it on the thread that fills the store; to write elsewhere, take
+    :func:`~intelivision_desktop.core.export.store_table` here and
+    :func:`export_table_csv` there.
+    """
+    table = store_table(store, device, time_range)
+    return export_table_csv(table, out, origin_ms=origin_ms, overwrite=overwrite, encoding=encoding)
+
+
+def export_descriptions_list_csv(
+    descriptions: Iterable[Description],
+    out: Path,
+    time_range: TimeRange = ALL,
+    *,
+    origin_ms: float | None = None,
+    overwrite: bool = False,
+    encoding: str = "utf-8",
+) -> ExportResult:
+    """Write the descriptions CSV of descriptions held in memory (``Session.descriptions``).
+
+    ``elapsed_s`` counts from ``origin_ms``, by default the first description exported.
+    """
+    chosen = [d for d in descriptions if time_range.contains(d.t_ms)]
+    origin = origin_ms if origin_ms is not None else (first_time(None, chosen) or 0.0)
+    n = write_lines(
+        out, description_csv_lines(chosen, origin), overwrite=overwrite, encoding=encoding
+    )
+    return ExportResult(out, n - 1, DESCRIPTION_COLUMNS, 0)
 
 
 # --- quick summaries (the recordings browser) ------------------------------------------------
