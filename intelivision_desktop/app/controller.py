@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import platformdirs
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
 from intelivision_desktop.app.cli import (
     CliError,
@@ -18,35 +19,155 @@ from intelivision_desktop.app.cli import (
     analyzer_window,
     build_session,
 )
-from intelivision_desktop.app.logs import APP_NAME
+from intelivision_desktop.app.diagnostics import diagnostics_text
+from intelivision_desktop.app.settings import Options, SettingsError, SettingsStore
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.registry import UrlError, open_analyzer
+from intelivision_desktop.io.resources import recordings_dir
+from intelivision_desktop.io.sources import DemoSource, ReplaySource
+from intelivision_desktop.ui.about import AboutDialog
 from intelivision_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 
-def recordings_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "recordings"
-
-
 class SessionController:
     """One session at a time, each with an owned task."""
 
-    def __init__(self, window: MainWindow, args: argparse.Namespace) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        args: argparse.Namespace,
+        settings: SettingsStore | None = None,
+    ) -> None:
+        """``settings``: where options are read and kept (None: defaults, nothing saved)."""
         self.window = window
         self.args = args
         self.session: Session | None = None
         self.task: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Task[None]] = set()
         self._link_options: dict[str, Any] | None = None
+        self.settings = settings
+        self.options = settings.load() if settings is not None else Options()
+        self._save_error: str | None = None
+        self._apply_options()
+        if settings is not None and settings.warnings:
+            window.statusBar().showMessage("Settings: " + "; ".join(settings.warnings), 20000)
         window.source_requested.connect(self._on_source_requested)
         window.record_toggled.connect(self.set_recording)
         window.connection.connect_requested.connect(self.use_backend)
         window.connection.disconnect_requested.connect(self.use_rules)
         window.serial.send_line.connect(self.send_line)
         window.serial.control_lines.connect(self.set_control_lines)
+        window.diagnostics_requested.connect(self.copy_diagnostics)
+        window.about_requested.connect(self.show_about)
+        # options the operator changes are kept for the next start
+        window.history_combo.currentIndexChanged.connect(
+            lambda i: self.remember(history_s=float(window.history_combo.itemData(i)))
+        )
+        window.follow_action.toggled.connect(lambda on: self.remember(follow_live=on))
+        window.replay.speed_chosen.connect(lambda sp: self.remember(replay_speed=sp))
+        window.replay.loop_chosen.connect(self._on_loop_chosen)
+        window.speaker.enabled_changed.connect(lambda on: self.remember(speech_enabled=on))
+        window.export_done.connect(self._on_export_done)
+
+    # --- options ---------------------------------------------------------------------------
+
+    def _apply_options(self) -> None:
+        o, w = self.options, self.window
+        idx = w.history_combo.findData(o.history_s)
+        if idx >= 0:
+            w.history_combo.setCurrentIndex(idx)
+        w.follow_action.setChecked(o.follow_live)
+        w.speaker.set_rate(o.speech_rate)
+        w.speaker.set_volume(o.speech_volume)
+        if o.speech_enabled:
+            w.speaker.set_enabled(True)  # stays off, with the reason shown, if unavailable
+        w.serve_port = o.serve_port
+        w.export_folder = o.export_folder
+        w.export_everything = o.export_range == "all"
+        if o.source_url.startswith("replay://"):
+            w.recent_folder = str(Path(o.source_url.removeprefix("replay://")).parent)
+        c = w.connection
+        if o.analyzer_url.startswith(("http://", "https://", "ws://", "wss://")):
+            c.url.setText(o.analyzer_url)
+        elif o.analyzer_url.startswith("embedded://bedrock"):
+            c._bedrock_url = o.analyzer_url
+        for combo, value in ((c.protocol, o.link_protocol), (c.token_in, o.link_token_in)):
+            i = combo.findData(value)
+            if i >= 0:
+                combo.setCurrentIndex(i)
+        c.verify.setChecked(o.link_verify_tls)
+        c.ca_file.setText(o.link_ca_file)
+
+    def remember(self, **changes: Any) -> None:
+        """Change options and save them (a save that fails is said once, then retried)."""
+        try:
+            new = self.options.replace(**changes)
+        except ValueError as exc:
+            log.warning("option not kept: %s", exc)
+            return
+        if new == self.options:
+            return
+        self.options = new
+        if self.settings is None:
+            return
+        try:
+            self.settings.save(new)
+            self._save_error = None
+        except SettingsError as exc:
+            if str(exc) != self._save_error:
+                self._save_error = str(exc)
+                log.error("%s", exc)
+                self.window.statusBar().showMessage(str(exc), 15000)
+
+    def _on_export_done(self, folder: str, everything: bool) -> None:
+        self.window.export_folder = folder
+        self.window.export_everything = everything
+        self.remember(export_folder=folder, export_range="all" if everything else "visible")
+
+    def _on_loop_chosen(self, on: bool) -> None:
+        src = self.session.source if self.session is not None else None
+        if isinstance(src, ReplaySource) and not isinstance(src, DemoSource):
+            self.remember(replay_loop=on)  # the demo loops by nature; that is not a preference
+
+    def _apply_replay_options(self, session: Session) -> None:
+        """A replay started without ``speed=`` / ``loop=`` in its URL uses the kept ones."""
+        src = session.source
+        if not isinstance(src, ReplaySource):
+            return
+        query = src.url.partition("?")[2]
+        if "speed=" not in query:
+            src.player.set_speed(self.options.replay_speed)
+        if "loop=" not in query and not isinstance(src, DemoSource):
+            src.loop = self.options.replay_loop
+
+    # --- help ------------------------------------------------------------------------------
+
+    def diagnostics(self) -> str:
+        extra = {
+            "Settings file": str(self.settings.path) if self.settings else "(not kept)",
+            "Speech": f"{self.window.speaker.backend_name}: "
+            + ("on" if self.window.speaker.enabled else "off")
+            + (f" ({self.window.speaker.reason})" if self.window.speaker.reason else ""),
+            "Window": f"{self.window.width()}×{self.window.height()}",
+        }
+        return diagnostics_text(self.session, extra=extra)
+
+    def copy_diagnostics(self) -> None:
+        text = self.diagnostics()
+        QGuiApplication.clipboard().setText(text)
+        n = text.count("\n") + 1
+        self.window.statusBar().showMessage(
+            f"Diagnostics copied to the clipboard ({n} lines, secrets removed).", 8000
+        )
+
+    def show_about(self) -> None:
+        dialog = AboutDialog(self.diagnostics, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal, without a nested event loop inside the asyncio loop
+        self.about_dialog = dialog
 
     async def start(self, url: str) -> None:
         """Stop the current session (if any) and start one on ``url``."""
@@ -64,6 +185,8 @@ class SessionController:
         self.session = session
         if hasattr(session.source, "hold_at_end"):
             session.source.hold_at_end = True  # a replay waits at its end to be sought
+        self._apply_replay_options(session)
+        self.remember(source_url=session.source.url)
         self.window.attach(session)
         self.window.set_recording(
             str(session.recorder.path) if isinstance(session.recorder, JsonlRecorder) else None
@@ -110,6 +233,16 @@ class SessionController:
             return
         self.args.analyzer = analyzer.url  # later sessions (source changes) keep using it
         self._link_options = options or None
+        changes: dict[str, Any] = {"analyzer_url": analyzer.url}
+        if options:
+            ca = options.get("ca_file")
+            changes.update(
+                link_protocol=options.get("protocol", "auto"),
+                link_token_in=options.get("token_in", "query"),
+                link_verify_tls=bool(options.get("verify_tls", True)),
+                link_ca_file=str(ca) if ca else "",
+            )
+        self.remember(**changes)  # never the token: the settings file keeps no secrets
         if self.session is not None:
             self.session.set_analyzer(analyzer)
 
@@ -127,6 +260,7 @@ class SessionController:
 
     def use_rules(self) -> None:
         self.args.analyzer = "embedded://rules"
+        self.remember(analyzer_url="embedded://rules")
         self._link_options = None
         if self.session is not None:
             self.session.set_analyzer(open_analyzer("embedded://rules", analysis_config(self.args)))

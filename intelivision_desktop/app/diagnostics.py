@@ -17,11 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
-
 from intelivision_desktop import __version__
 from intelivision_desktop.app.logs import APP_NAME, log_dir
 from intelivision_desktop.app.settings import SECRET_NAME_PATTERN, config_dir, settings_path
+from intelivision_desktop.io.resources import recordings_dir
 
 if TYPE_CHECKING:
     from intelivision_desktop.core.session import Session
@@ -134,8 +133,7 @@ def current_log_file() -> Path:
     return log_dir() / f"{APP_NAME}.log"
 
 
-def recordings_folder() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "recordings"
+recordings_folder = recordings_dir
 
 
 def folders() -> list[tuple[str, Path]]:

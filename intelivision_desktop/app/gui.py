@@ -83,7 +83,9 @@ async def run_window(args: argparse.Namespace, first: Session | None = None) -> 
     app.setQuitOnLastWindowClosed(False)
     collector = MainThreadCollector()
     window = MainWindow(demo_sources())
-    controller = SessionController(window, args)
+    from intelivision_desktop.app.settings import SettingsStore
+
+    controller = SessionController(window, args, SettingsStore())
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     if args.screenshot is not None or args.self_test:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import platformdirs
 
-APP_NAME = "intelivision-desktop"
+from intelivision_desktop.io.resources import APP_NAME
+
+__all__ = ["APP_NAME", "STARTUP_LINE", "log_dir", "setup_logging"]
 STARTUP_LINE = "startup complete"
 """Logged once the app is up; the bundle smoke test waits for it."""
 

@@ -5,7 +5,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import platformdirs
+
+APP_NAME = "intelivision-desktop"
+"""The name of the app's folders (data, logs, config) in the platform's places."""
+
 _PKG = Path(__file__).resolve().parent.parent
+
+
+def recordings_dir() -> Path:
+    """Where the app records: ``<platform data dir>/intelivision-desktop/recordings``."""
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "recordings"
+
+
+def exports_dir() -> Path:
+    """Where exports go unless the operator chose a folder: beside the recordings."""
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "exports"
 
 
 def resources_dir() -> Path:

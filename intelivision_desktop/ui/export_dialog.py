@@ -157,14 +157,8 @@ class ExportJob:
 
 
 def visible_range_of(panel: PlotPanel) -> tuple[float, float] | None:
-    """The panel's x view range (epoch s), None when it shows no data.
-
-    Uses the panel's private ``_master()`` until PlotPanel has a public ``visible_range()``.
-    """
-    if panel.store is None or len(panel.store) == 0 or not panel.plots:
-        return None
-    x0, x1 = panel._master().viewRange()[0]
-    return float(x0), float(x1)
+    """The panel's x view range (epoch s), None when it shows no data."""
+    return panel.visible_range()
 
 
 def safe_name(text: str) -> str:

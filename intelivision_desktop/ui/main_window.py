@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -25,15 +26,18 @@ from PySide6.QtWidgets import (
 
 from intelivision_desktop.core.model import Description, LinkState, Problem
 from intelivision_desktop.core.session import Session
+from intelivision_desktop.io.resources import exports_dir
 from intelivision_desktop.io.server import DEFAULT_PORT as SERVE_PORT
 from intelivision_desktop.io.server import DeviceServer
 from intelivision_desktop.ui.bridge import SessionBridge
 from intelivision_desktop.ui.connection_panel import ConnectionPanel
 from intelivision_desktop.ui.devices_panel import DevicesPanel
+from intelivision_desktop.ui.export_dialog import ExportDialog, visible_range_of
 from intelivision_desktop.ui.plots import PlotPanel
 from intelivision_desktop.ui.recordings_browser import RecordingsBrowser
 from intelivision_desktop.ui.replay_bar import ReplayBar, clock_text
 from intelivision_desktop.ui.serial_panel import SerialPanel
+from intelivision_desktop.ui.speech import Speaker
 from intelivision_desktop.ui.timeline import TimelineView
 
 HISTORY_CHOICES = (("30 s", 30.0), ("2 min", 120.0), ("10 min", 600.0))
@@ -53,6 +57,11 @@ class MainWindow(QMainWindow):
     """The operator chose another source URL."""
     record_toggled = Signal(bool)
     closed = Signal()
+    export_done = Signal(str, bool)
+    """An export was written: its folder, and whether it was of everything in memory."""
+    diagnostics_requested = Signal()
+    """Copy diagnostics: the controller builds the text (it knows the session and settings)."""
+    about_requested = Signal()
 
     def __init__(self, sources: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,7 +136,16 @@ class MainWindow(QMainWindow):
         for action in self.replay.actions_for_window():
             self.addAction(action)  # their shortcuts work wherever the focus is
         self._build_statusbar()
+        self.speaker = Speaker(self)
+        self._build_speech_action()
+        self._build_menus()
         self.plots.follow_changed.connect(self.follow_action.setChecked)
+        self.serve_port = SERVE_PORT
+        self.export_folder = ""
+        self.export_everything = False
+        self.export_dialog: ExportDialog | None = None
+        self.recent_folder = ""
+        """Where the last recording was opened from (the file dialog starts there)."""
 
         self._rate_samples: deque[tuple[float, int, int]] = deque(maxlen=120)
         self._status_timer_id = self.startTimer(1000)
@@ -210,6 +228,68 @@ class MainWindow(QMainWindow):
         backend.setShortcut(QKeySequence("Ctrl+B"))
         backend.setToolTip("Connect to a deployed backend, or use the embedded rules (Ctrl+B)")
         tb.addAction(backend)
+
+    def _build_speech_action(self) -> None:
+        a = QAction("Speak", self)
+        a.setObjectName("speakAction")
+        a.setCheckable(True)
+        a.setShortcut(QKeySequence("Ctrl+T"))
+        a.toggled.connect(self.speaker.set_enabled)
+        self.speaker.enabled_changed.connect(a.setChecked)
+        self.speaker.status_changed.connect(self._on_speech_status)
+        self.speaker.error.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.speak_action = a
+        self.main_toolbar.insertAction(self.serve_action, a)
+        self._on_speech_status()
+
+    def _on_speech_status(self) -> None:
+        sp = self.speaker
+        a = self.speak_action
+        if sp.available:
+            a.setEnabled(True)
+            voice = f", voice {sp.voice}" if sp.voice else ""
+            note = f" — {sp.reason}" if sp.reason else ""
+            a.setToolTip(f"Speak new descriptions aloud (Ctrl+T): {sp.backend_name}{voice}{note}")
+        else:
+            a.setEnabled(False)
+            a.setToolTip(f"Text-to-speech is not available: {sp.reason}")
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        file = mb.addMenu("&File")
+        open_rec = file.addAction("&Open recording…")
+        open_rec.setShortcut(QKeySequence.StandardKey.Open)
+        open_rec.triggered.connect(self.open_recording)
+        self.export_action = file.addAction("&Export…")
+        self.export_action.setObjectName("exportAction")
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.open_export)
+        file.addAction(self.record_action)
+        file.addSeparator()
+        quit_action = file.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        view = mb.addMenu("&View")
+        view.addAction(self.follow_action)
+        view.addSeparator()
+        for dock in (self.backend_dock, self.serial_dock, self.recordings_dock, self.devices_dock):
+            view.addAction(dock.toggleViewAction())
+        play = mb.addMenu("&Playback")
+        for a in self.replay.actions_for_window():
+            play.addAction(a)
+        play.addSeparator()
+        play.addAction(self.speak_action)
+        help_menu = mb.addMenu("&Help")
+        self.diagnostics_action = help_menu.addAction("Copy &diagnostics")
+        self.diagnostics_action.setObjectName("diagnosticsAction")
+        self.diagnostics_action.setToolTip(
+            "Copy versions, the session's state and the log's end, secrets removed, for a "
+            "bug report"
+        )
+        self.diagnostics_action.triggered.connect(self.diagnostics_requested)
+        self.about_action = help_menu.addAction("&About InteliVision Desktop")
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.triggered.connect(self.about_requested)
 
     def _build_statusbar(self) -> None:
         sb = self.statusBar()
@@ -315,12 +395,13 @@ class MainWindow(QMainWindow):
     def _on_serve_toggled(self, on: bool) -> None:
         if on == isinstance(self.session.source if self.session else None, DeviceServer):
             return
-        self.source_requested.emit(f"serve://127.0.0.1:{SERVE_PORT}" if on else "demo://")
+        self.source_requested.emit(f"serve://127.0.0.1:{self.serve_port}" if on else "demo://")
 
     def _on_description(self, d: Description) -> None:
         self.timeline.add(d)
         if self._device is None or d.device_id == self._device:
             self.plots.add_marker(d)
+            self.speaker.speak_description(d)  # only when the operator turned speech on
 
     def _on_state(self, component: str, state: str, detail: str) -> None:
         if component == "analyzer":
@@ -388,16 +469,47 @@ class MainWindow(QMainWindow):
     def _on_source_chosen(self, index: int) -> None:
         url = self.source_combo.itemData(index)
         if url == OPEN_RECORDING:
-            path, _ = QFileDialog.getOpenFileName(
-                self, "Open a recording or frames file", "", "JSON Lines (*.jsonl *.json);;All (*)"
-            )
             if self.session is not None:
                 cur = self.source_combo.findData(self.session.source.url)
                 self.source_combo.setCurrentIndex(max(cur, 0))
-            if not path:
-                return
-            url = f"replay://{path}"
+            self.open_recording()
+            return
         self.source_requested.emit(str(url))
+
+    def open_recording(self) -> None:
+        """Ask for a recording or frames file and replay it."""
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open a recording or frames file",
+            self.recent_folder,
+            "JSON Lines (*.jsonl *.json);;All (*)",
+        )
+        if path:
+            self.source_requested.emit(f"replay://{path}")
+
+    def open_export(self) -> None:
+        """The export dialog, for the session on screen (a new one each time: its default
+        file name is stamped when it opens)."""
+        s = self.session
+        folder = Path(self.export_folder) if self.export_folder else exports_dir()
+        dialog = ExportDialog(
+            s.stores if s is not None else {},
+            list(s.descriptions) if s is not None else [],
+            lambda: visible_range_of(self.plots),
+            self.plots,
+            folder,
+            device=self._device,
+            everything=self.export_everything,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(
+            lambda _files: self.export_done.emit(
+                dialog.folder_edit.text().strip(), dialog.all_radio.isChecked()
+            )
+        )
+        self.export_dialog = dialog
+        dialog.open()
 
     def _on_scheme(self, *_: object) -> None:
         self.plots.apply_palette()
@@ -419,6 +531,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         self.plots.stop()
         self.replay.stop()
+        self.speaker.close()
         self.killTimer(self._status_timer_id)
         self.closed.emit()
         super().closeEvent(event)

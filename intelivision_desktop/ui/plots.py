@@ -683,6 +683,13 @@ class PlotPanel(QWidget):
 
     # --- drawing ---------------------------------------------------------------------------
 
+    def visible_range(self) -> tuple[float, float] | None:
+        """The x range on screen (epoch s); None while nothing is plotted."""
+        if self.store is None or len(self.store) == 0 or not self.plots:
+            return None
+        x0, x1 = self._master().viewRange()[0]
+        return float(x0), float(x1)
+
     def _master(self) -> pg.PlotItem:
         return next(iter(self.plots.values()))
 

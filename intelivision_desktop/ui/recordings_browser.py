@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from PySide6.QtCore import (
     QFileSystemWatcher,
     QModelIndex,
@@ -43,20 +42,18 @@ from PySide6.QtWidgets import (
 )
 
 from intelivision_desktop.io.export import RecordingSummary, summarize_recording
+from intelivision_desktop.io.resources import recordings_dir
 from intelivision_desktop.ui.table_model import Index, ListTableModel
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "intelivision-desktop"
 PATTERN = "*.jsonl"
 COLUMNS = ("Recording", "Recorded", "Duration", "Size", "Source", "Descriptions")
 POLL_MS = 50
 WATCH_DEBOUNCE_MS = 300
 
 
-def default_recordings_dir() -> Path:
-    """Where the app records: ``<platform data dir>/intelivision-desktop/recordings``."""
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "recordings"
+default_recordings_dir = recordings_dir
 
 
 def format_duration(seconds: float | None) -> str:
