@@ -168,6 +168,11 @@ async def self_test(window: object, controller: object, fonts: list[str]) -> int
     if state != "finished":
         problems.append(f"source ended as {state}")
     problems += window.layout_problems()
+    from intelivision_desktop.app.diagnostics import versions
+
+    missing = [n for n, v in versions() if v == "not installed" and n != "PySide6-Addons"]
+    if missing:  # About and the diagnostics would not know them (a bundle without metadata)
+        problems.append("no version known for " + ", ".join(missing))
     screen = window.screen()
     scale = screen.devicePixelRatio() if screen is not None else 1.0
     took = time.monotonic() - t0

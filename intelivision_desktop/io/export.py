@@ -158,6 +158,10 @@ def descriptions_path(out: Path) -> Path:
     return out.with_name(stem + ".descriptions.csv")
 
 
+EXPORT_FILE_MODE = 0o644
+"""Exported files are readable by others, like any file the operator saves."""
+
+
 @contextlib.contextmanager
 def _atomic(out: Path, overwrite: bool, mode: str, encoding: str | None) -> Iterator[IO[Any]]:
     """A temporary file beside ``out``, renamed onto it when the block ends without error
@@ -167,6 +171,8 @@ def _atomic(out: Path, overwrite: bool, mode: str, encoding: str | None) -> Iter
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+        with contextlib.suppress(OSError):  # mkstemp makes it private; an export is to share
+            os.chmod(tmp, EXPORT_FILE_MODE)
     except OSError as exc:
         raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
     try:

@@ -401,6 +401,8 @@ class PlotPanel(QWidget):
         plot.titleLabel.setText(plot.titleLabel.text, color=fg.name())
         if plot.legend is not None:
             plot.legend.setLabelTextColor(fg)
+            plot.legend.setBrush(pg.mkBrush(QColor(bg.red(), bg.green(), bg.blue(), 215)))
+            plot.legend.setPen(pg.mkPen(grid, width=1))
 
     # --- channels and groups ----------------------------------------------------------------
 
@@ -515,12 +517,14 @@ class PlotPanel(QWidget):
             plot.getAxis(name).setStyle(maxTickLevel=1)
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
-        legend = plot.addLegend(
+        plot.addLegend(
             offset=(4, 4),  # top left: the newest data, at the right edge, stays in view
             labelTextSize="8pt",
             labelTextColor=QGuiApplication.palette().color(QPalette.ColorRole.Text),
         )
-        legend.setBrush(pg.mkBrush(QColor(128, 128, 128, 40)))
+        # the view box above the axes (pyqtgraph puts it below): curves and the legend are
+        # drawn over the grid lines, which otherwise strike the legend's text through
+        plot.vb.setZValue(1)
         plot.getAxis("left").setWidth(44)
         plot.setMouseEnabled(x=True, y=False)
         plot.sigXRangeChanged.connect(self._on_user_range)

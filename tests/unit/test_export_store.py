@@ -13,6 +13,8 @@ import csv
 import datetime as dt
 import json
 import math
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -390,3 +392,13 @@ def test_session_store_export_matches_the_recording_export(tmp_path: Path) -> No
     )
     assert d.rows == recorded_descs.rows == len(session.descriptions) > 0
     assert read_csv(d.path) == read_csv(recorded_descs.path)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX file modes")
+def test_exported_files_are_readable_by_others(tmp_path: Path) -> None:
+    store = ChannelStore(16)
+    store.append(1_767_000_000.0, {"adc": 1.0})
+    out = tmp_path / "shared.csv"
+    export_store_csv(store, out, device="board")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert not list(tmp_path.glob(".*.part"))
