@@ -14,6 +14,7 @@ for module in (
     "benchmarks.serial_e2e",
     "benchmarks.plot_frame",
     "benchmarks.serial_rss",
+    "benchmarks.replay_export",
 ):
     print(f"$ python -m {module}", flush=True)
     subprocess.run([sys.executable, "-m", module], check=True)
