@@ -45,12 +45,16 @@ def bench_seek(frames: int, seeks: int, folder: Path) -> None:
     t0 = time.perf_counter()
     first, last = write_recording(path, frames)
     size = path.stat().st_size
-    print(f"recording: {frames:,} frames, {size / 2**20:.0f} MiB, written in "
-          f"{time.perf_counter() - t0:.1f} s")
+    print(
+        f"recording: {frames:,} frames, {size / 2**20:.0f} MiB, written in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
     t0 = time.perf_counter()
     span = time_span(path)
-    print(f"time_span (opening: length of the timeline): {(time.perf_counter() - t0) * 1e3:.2f} ms"
-          f" → {span is not None and (span[1] - span[0]) / 3.6e6:.1f} h")
+    print(
+        f"time_span (opening: length of the timeline): {(time.perf_counter() - t0) * 1e3:.2f} ms"
+        f" → {span is not None and (span[1] - span[0]) / 3.6e6:.1f} h"
+    )
     rng = random.Random(5)
     took = []
     for _ in range(seeks):
@@ -59,8 +63,11 @@ def bench_seek(frames: int, seeks: int, folder: Path) -> None:
         offset_at(path, target)
         took.append((time.perf_counter() - t0) * 1e3)
     took.sort()
-    print(f"offset_at (a seek) over {seeks} random positions: median {statistics.median(took):.2f} ms,"
-          f" p95 {took[int(0.95 * (len(took) - 1))]:.2f} ms, max {took[-1]:.2f} ms")
+    p50, p95 = statistics.median(took), took[int(0.95 * (len(took) - 1))]
+    print(
+        f"offset_at (a seek) over {seeks} random positions: median {p50:.2f} ms, "
+        f"p95 {p95:.2f} ms, max {took[-1]:.2f} ms"
+    )
 
 
 def bench_export(rows: int, folder: Path) -> None:
@@ -77,8 +84,10 @@ def bench_export(rows: int, folder: Path) -> None:
         result = export_store_csv(store, out, device="board")
         took = time.perf_counter() - t0
         mib = out.stat().st_size / 2**20
-        print(f"export {label}: {result.rows:,} rows × 16 channels in {took:.2f} s "
-              f"({result.rows / took:,.0f} rows/s, {mib:.0f} MiB)")
+        print(
+            f"export {label}: {result.rows:,} rows × 16 channels in {took:.2f} s "
+            f"({result.rows / took:,.0f} rows/s, {mib:.0f} MiB)"
+        )
         out.unlink()
 
 
