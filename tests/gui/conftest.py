@@ -35,6 +35,20 @@ def _qt_objects_die_on_the_main_thread(request: pytest.FixtureRequest) -> Iterat
 
 
 @pytest.fixture
+def window(qloop: qasync.QEventLoop, qtbot: Any) -> Iterator[Any]:
+    """The main window with the demo sources, shown at 1200×800, closed afterwards."""
+    from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(demo_sources())
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    yield w
+    w.close()
+
+
+@pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     loop = qasync.QEventLoop(qapp, already_running=False)
     errors: list[dict[str, Any]] = []

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QLabel
 
 from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController, recordings_dir
-from intelivision_desktop.app.gui import demo_sources
 from intelivision_desktop.core.recording import RecordingParser
 from intelivision_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import run, wait_until
@@ -27,16 +26,6 @@ def test_refcount_canary(qapp: object) -> None:
         label.setText(str(i))
         label.isVisible()
     assert sys.getrefcount(None) >= before - 10
-
-
-@pytest.fixture
-def window(qloop: qasync.QEventLoop, qtbot: object) -> object:
-    w = MainWindow(demo_sources())
-    qtbot.addWidget(w)  # type: ignore[attr-defined]
-    w.resize(1200, 800)
-    w.show()
-    yield w
-    w.close()
 
 
 def at_end(ctl: SessionController) -> bool:

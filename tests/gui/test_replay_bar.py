@@ -11,21 +11,10 @@ from PySide6.QtWidgets import QAbstractSlider
 
 from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
-from intelivision_desktop.app.gui import demo_sources
 from intelivision_desktop.io.resources import demo_recordings
 from intelivision_desktop.ui.main_window import MainWindow
 from intelivision_desktop.ui.replay_bar import TICKS_PER_S, clock_text
 from tests.gui.conftest import run, wait_until
-
-
-@pytest.fixture
-def window(qloop: qasync.QEventLoop, qtbot: object) -> object:
-    w = MainWindow(demo_sources())
-    qtbot.addWidget(w)  # type: ignore[attr-defined]
-    w.resize(1200, 800)
-    w.show()
-    yield w
-    w.close()
 
 
 def demo_path(name: str) -> str:
