@@ -66,10 +66,12 @@ class SessionController:
         window.history_combo.currentIndexChanged.connect(
             lambda i: self.remember(history_s=float(window.history_combo.itemData(i)))
         )
-        window.follow_action.toggled.connect(lambda on: self.remember(follow_live=on))
+        # the operator's clicks only: panning the plots turns follow off by itself, and closing
+        # the window turns speech off; neither is a preference
+        window.follow_action.triggered.connect(lambda on: self.remember(follow_live=on))
         window.replay.speed_chosen.connect(lambda sp: self.remember(replay_speed=sp))
         window.replay.loop_chosen.connect(self._on_loop_chosen)
-        window.speaker.enabled_changed.connect(lambda on: self.remember(speech_enabled=on))
+        window.speak_action.triggered.connect(lambda on: self.remember(speech_enabled=on))
         window.export_done.connect(self._on_export_done)
 
     # --- options ---------------------------------------------------------------------------

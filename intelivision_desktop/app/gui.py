@@ -85,7 +85,9 @@ async def run_window(args: argparse.Namespace, first: Session | None = None) -> 
     window = MainWindow(demo_sources())
     from intelivision_desktop.app.settings import SettingsStore
 
-    controller = SessionController(window, args, SettingsStore())
+    # the self-test and screenshots run on the defaults and leave the operator's settings alone
+    tooling = args.self_test or args.screenshot is not None
+    controller = SessionController(window, args, None if tooling else SettingsStore())
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     if args.screenshot is not None or args.self_test:
@@ -103,7 +105,9 @@ async def run_window(args: argparse.Namespace, first: Session | None = None) -> 
     code = 0
     try:
         if args.self_test:
-            code = await self_test(window, controller, QFontDatabase.families())
+            code = await self_test(
+                window, controller, QFontDatabase.families(), args.window_size or (1440, 900)
+            )
         elif args.screenshot is not None:
             await wait_or_closed(closed, args.duration if args.duration else 5.0)
             code = save_screenshot(window, args.screenshot)
@@ -137,7 +141,9 @@ def save_screenshot(window: object, path: Path) -> int:
     return 0
 
 
-async def self_test(window: object, controller: object, fonts: list[str]) -> int:
+async def self_test(
+    window: object, controller: object, fonts: list[str], size: tuple[int, int] = (1440, 900)
+) -> int:
     """Run the generated scene to its end and check each stage produced something."""
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.ui.main_window import MainWindow
@@ -167,7 +173,7 @@ async def self_test(window: object, controller: object, fonts: list[str]) -> int
     state = session.states["source"][0].value
     if state != "finished":
         problems.append(f"source ended as {state}")
-    problems += window.layout_problems()
+    problems += window.layout_problems(size)
     from intelivision_desktop.app.diagnostics import versions
 
     missing = [n for n, v in versions() if v == "not installed" and n != "PySide6-Addons"]

@@ -152,8 +152,9 @@ class Session:
             log.exception("analyzer failed to forget %s", device_id)
 
     def rewind(self, position_s: float) -> None:
-        """The source jumped on its timeline (a replay seek): empty the channel stores and
-        let the analyzer forget its open windows, so no window spans the jump.
+        """The source jumped on its timeline (a replay seek): empty the channel stores and the
+        descriptions kept, and let the analyzer forget its open windows, so no window spans
+        the jump (a recording, if one is being made, keeps everything).
 
         An analyzer with an ``rewind()`` of its own is asked to use it (a backend link keeps
         its connections); otherwise each device is forgotten as if it had left.
@@ -168,6 +169,7 @@ class Session:
             except Exception:
                 log.exception("analyzer failed to rewind")
         self.stores.clear()
+        self.descriptions.clear()  # what is in memory starts at the new position, as the stores
         self._latency.clear()
         self.last_frame_ms = None
         self._counts["rewinds"] += 1

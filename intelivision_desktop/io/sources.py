@@ -143,8 +143,9 @@ class Player:
         self._changed.set()
 
     def rearm(self) -> None:
-        """Clear an interrupt that was handled outside :meth:`play`."""
+        """Clear an interrupt handled outside :meth:`play`, and steps owed before it."""
         self._interrupt = False
+        self._steps = 0
 
     async def changed(self, within: float | None = None) -> None:
         """Wait until pause, speed, a step or an interrupt changes (at most ``within`` s)."""
@@ -246,11 +247,12 @@ async def read_records(
                 yield [r]
 
 
-def line_time(line: bytes) -> float | None:
+def line_time(line: bytes, *, data_only: bool = False) -> float | None:
     """The time of a recording line, found cheaply (None: a header, or no usable time).
 
     Frames and descriptions: ``t``; sample blocks: their last sample; plain wire frames:
-    ``timestamp``. Used to index and seek; the parser still decides what a line is.
+    ``timestamp``. ``data_only``: None for descriptions too (a replay's timeline is its
+    frames and samples). Used to index and seek; the parser still decides what a line is.
     """
     try:
         obj = json.loads(line)
@@ -260,7 +262,7 @@ def line_time(line: bytes) -> float | None:
         return None
     kind = obj.get("type")
     t: object
-    if kind in ("frame", "description"):
+    if kind == "frame" or (kind == "description" and not data_only):
         t = obj.get("t")
     elif kind == "samples":
         ts = obj.get("t")
@@ -289,7 +291,7 @@ def time_span(path: Path) -> tuple[float, float] | None:
             line = fh.readline()
             if not line:
                 break
-            first = line_time(line)
+            first = line_time(line, data_only=True)
             if first is not None:
                 break
         if first is None:
@@ -302,7 +304,11 @@ def time_span(path: Path) -> tuple[float, float] | None:
             lines = fh.read(size - at).split(b"\n")
             if at > 0:
                 lines = lines[1:]  # the first piece may be part of a line
-            times = [t for line in lines if line.strip() and (t := line_time(line)) is not None]
+            times = [
+                t
+                for line in lines
+                if line.strip() and (t := line_time(line, data_only=True)) is not None
+            ]
             if times or at == 0:
                 return (first, max(times)) if times else (first, first)
             window *= 4
@@ -319,7 +325,7 @@ def offset_at(path: Path, target_ms: float) -> int:
             if pos > 0:
                 fh.readline()  # the rest of a line cut by ``pos``
             while line := fh.readline():
-                t = line_time(line)
+                t = line_time(line, data_only=True)
                 if t is not None:
                     return t
             return None
@@ -340,7 +346,7 @@ def offset_at(path: Path, target_ms: float) -> int:
             line = fh.readline()
             if not line:
                 return at
-            t = line_time(line)
+            t = line_time(line, data_only=True)
             if t is not None and t >= target_ms:
                 return at
 
@@ -368,7 +374,7 @@ def build_segments(spans: Sequence[tuple[float, float] | None]) -> list[Segment]
     for i, span in enumerate(spans):
         if span is None:
             return None
-        seg = Segment(i, span[0], span[1], at)
+        seg = Segment(i, span[0], max(span[0], span[1]), at)  # times that run back: length 0
         out.append(seg)
         at = seg.end_s + LOOP_GAP_MS / 1000.0
     return out or None
@@ -431,6 +437,7 @@ class _TimelineSource:
         if duration is None:
             return
         self._seek_to = min(max(0.0, position_s), duration)
+        self.position_s = self._seek_to  # shown at once; a second jump starts from here
         self.player.interrupt()
 
     def step(self) -> None:
@@ -505,8 +512,12 @@ class _TimelineSource:
                 if aclose is not None:
                     await aclose()
 
+        handed: list[float] = []  # the session time of the last item handed over, if any
+
         def emit(items: list[Item]) -> None:
             emit_items(sink, items, rates)
+            if items:
+                handed[:] = [items[-1].arrival_ms]
             if "offset" in current and items:
                 wall = items[-1].arrival_ms - current["offset"]
                 self.position_wall_ms = wall
@@ -523,6 +534,10 @@ class _TimelineSource:
                     done = await self.player.play(
                         mapped(chunks, seg, from_ms if i == index else None), emit
                     )
+                    if not done:
+                        # what was read ahead but never handed over does not count: the next
+                        # pass follows the last item the sink saw, not the end of the chunk
+                        last_ms = handed[0] if handed else None
                     if last_ms is not None:
                         next_base = last_ms + LOOP_GAP_MS  # the next pass follows this one
                     if not done:
@@ -546,7 +561,7 @@ class _TimelineSource:
             if self.segments:
                 index, from_ms = locate(self.segments, target)
             if self.player.paused:
-                self.player.step()  # show where it stands now
+                self.player.step()  # show where it stands now (one frame, however many seeks)
             await asyncio.sleep(0)
 
     async def _hold(self, sink: SourceSink) -> None:

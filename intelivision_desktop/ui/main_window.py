@@ -134,7 +134,11 @@ class MainWindow(QMainWindow):
         rtb.hide()  # shown for sources with a player (replays, the demo, generated scenes)
         self.replay_toolbar = rtb
         for action in self.replay.actions_for_window():
-            self.addAction(action)  # their shortcuts work wherever the focus is
+            # Space and "." act where the operator watches (plots, timeline, the slider), not
+            # on a focused button or box, which Space must still press
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            split.addAction(action)
+            self.replay.slider.addAction(action)
         self._build_statusbar()
         self.speaker = Speaker(self)
         self._build_speech_action()
@@ -150,6 +154,7 @@ class MainWindow(QMainWindow):
         self._rate_samples: deque[tuple[float, int, int]] = deque(maxlen=120)
         self._status_timer_id = self.startTimer(1000)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme)
+        self.plots.glw.setFocus()  # Space and "." work from the start
         self._restore_geometry()
 
     # --- construction ---------------------------------------------------------------------
@@ -449,19 +454,19 @@ class MainWindow(QMainWindow):
         self.malformed_label.setText(f"{c.malformed} malformed")
         self.malformed_label.setStyleSheet("color:#c62828" if c.malformed else "")
 
-    def layout_problems(self) -> list[str]:
-        """What does not fit at the window's current size (the self-test reports these)."""
+    def layout_problems(self, fit: tuple[int, int] | None = None) -> list[str]:
+        """What does not fit at the window's current size, or in ``fit`` (logical pixels: the
+        size asked for; Qt enlarges a window to its layout's minimum). The self-test reports
+        these."""
         out = []
         for tb in (self.main_toolbar, self.replay_toolbar):
             ext = tb.findChild(QToolButton, "qt_toolbar_ext_button")
             if tb.isVisible() and ext is not None and ext.isVisible():
                 out.append(f"the {tb.windowTitle()} toolbar overflows (actions hidden)")
         hint = self.minimumSizeHint()
-        if hint.width() > self.width() or hint.height() > self.height():
-            out.append(
-                f"the window needs {hint.width()}×{hint.height()}, "
-                f"has {self.width()}×{self.height()}"
-            )
+        w, h = fit if fit is not None else (self.width(), self.height())
+        if hint.width() > w or hint.height() > h:
+            out.append(f"the layout needs {hint.width()}×{hint.height()}, more than {w}×{h}")
         return out
 
     # --- intents --------------------------------------------------------------------------
@@ -494,7 +499,7 @@ class MainWindow(QMainWindow):
         folder = Path(self.export_folder) if self.export_folder else exports_dir()
         dialog = ExportDialog(
             s.stores if s is not None else {},
-            list(s.descriptions) if s is not None else [],
+            s.descriptions if s is not None else [],  # copied when the export starts
             lambda: visible_range_of(self.plots),
             self.plots,
             folder,

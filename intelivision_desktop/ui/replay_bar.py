@@ -77,8 +77,6 @@ class ReplayBar(QWidget):
         self.forward_action.setObjectName("forwardAction")
         self.forward_action.setShortcut(QKeySequence("Ctrl+Right"))
         self.forward_action.triggered.connect(lambda: self.jump(JUMP_S))
-        for a in self.actions_for_window():
-            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
         self.play_button = QToolButton(self)
         self.play_button.setObjectName("playButton")
@@ -124,7 +122,8 @@ class ReplayBar(QWidget):
         self.bind(None)
 
     def actions_for_window(self) -> list[QAction]:
-        """The actions whose shortcuts the main window should carry."""
+        """The actions whose shortcuts the main window should carry (on the widgets where
+        they apply: see :class:`MainWindow`)."""
         return [self.play_action, self.step_action, self.back_action, self.forward_action]
 
     # --- binding -----------------------------------------------------------------------------

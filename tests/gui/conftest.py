@@ -18,6 +18,16 @@ from PySide6.QtWidgets import QApplication
 
 
 @pytest.fixture(autouse=True)
+def _fresh_layout(request: pytest.FixtureRequest) -> None:
+    """Each Qt test starts from the default window layout, not from the last test's (the
+    window keeps its geometry and docks in QSettings, under the test session's config home)."""
+    if "qapp" in request.fixturenames or "qtbot" in request.fixturenames:
+        from PySide6.QtCore import QSettings
+
+        QSettings().clear()
+
+
+@pytest.fixture(autouse=True)
 def _qt_objects_die_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
     """Collect each test's Qt objects here, on the GUI thread.
 

@@ -32,7 +32,11 @@ def test_agent_settings_make_an_agent_url(qtbot: QtBot) -> None:
     )
     s = settings_from_url(dialog.url, env={})
     assert (s.agent_id, s.region, s.trace, s.read_timeout_s, s.endpoint_url) == (
-        "AGENT12345", "eu-west-1", True, 12.5, "http://127.0.0.1:8123"
+        "AGENT12345",
+        "eu-west-1",
+        True,
+        12.5,
+        "http://127.0.0.1:8123",
     )
 
 

@@ -56,6 +56,7 @@ def test_tls_warning_and_missing_ca_file(qapp: object, qtbot: object) -> None:
     window = MainWindow(demo_sources())
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     window.show()
+    window.backend_dock.show()  # hidden by default (Ctrl+B)
     panel = window.connection
     assert not panel.tls_warning.isVisible()
     panel.verify.setChecked(False)

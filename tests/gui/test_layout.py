@@ -56,3 +56,16 @@ def test_self_test_passes_at_150_percent() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "window 1280×720 at scale 1.5" in proc.stdout
+
+
+def test_a_size_below_the_layouts_minimum_is_reported(
+    qloop: qasync.QEventLoop, qtbot: object
+) -> None:
+    w = MainWindow(demo_sources())
+    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    w.resize(1440, 900)
+    w.show()
+    qtbot.waitExposed(w)  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    assert w.layout_problems((1440, 900)) == []
+    assert any("the layout needs" in p for p in w.layout_problems((200, 200)))

@@ -253,9 +253,9 @@ def test_zoomed_in_draws_raw_samples(panel: PlotPanel) -> None:
     panel.redraw()
     assert panel._cache is None
     x, y = panel.curves["ch0"].getOriginalDataset()
-    assert np.array_equal(y, store.column("ch0")[int(np.searchsorted(store.times(), x[0])):][
-        : len(y)
-    ])
+    assert np.array_equal(
+        y, store.column("ch0")[int(np.searchsorted(store.times(), x[0])) :][: len(y)]
+    )
 
 
 # --- the peak cache ---------------------------------------------------------------------------
@@ -360,8 +360,9 @@ def test_a_pty_board_with_16_channels_is_plotted_live(
 
 # --- the serial panel -----------------------------------------------------------------------
 
-UNO = PortInfo("/dev/ttyACM0", "Arduino Uno", "USB VID:PID=2341:0043 SER=8573", 0x2341, 0x0043,
-               "8573")
+UNO = PortInfo(
+    "/dev/ttyACM0", "Arduino Uno", "USB VID:PID=2341:0043 SER=8573", 0x2341, 0x0043, "8573"
+)
 CP210 = PortInfo("/dev/ttyUSB0", "CP2102 USB to UART", "USB VID:PID=10C4:EA60", 0x10C4, 0xEA60)
 
 

@@ -123,3 +123,26 @@ def test_generated_scene_can_pause_but_not_seek(
     bar.toggle()
     assert ctl.session.source.player.paused  # type: ignore[union-attr]
     run(qloop, ctl.shutdown())
+
+
+def test_space_on_a_focused_check_box_presses_it_and_does_not_pause(
+    qloop: qasync.QEventLoop, window: MainWindow, qtbot: object
+) -> None:
+    ctl = SessionController(window, build_parser().parse_args([]))
+
+    async def start() -> None:
+        await ctl.start("demo://person_waves?speed=5")
+        await wait_until(lambda: frames_seen(ctl) > 2, within=10)
+
+    run(qloop, start())
+    src = ctl.session.source  # type: ignore[union-attr]
+    window.activateWindow()
+    window.replay.loop_box.setFocus()
+    before = window.replay.loop_box.isChecked()
+    qtbot.keyClick(window.replay.loop_box, Qt.Key.Key_Space)  # type: ignore[attr-defined]
+    assert window.replay.loop_box.isChecked() != before
+    assert not src.player.paused
+    window.plots.glw.setFocus()  # back on the plots, Space is play/pause again
+    qtbot.keyClick(window.plots.glw, Qt.Key.Key_Space)  # type: ignore[attr-defined]
+    assert src.player.paused
+    run(qloop, ctl.shutdown())

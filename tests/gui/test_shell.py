@@ -51,7 +51,7 @@ def test_options_changed_in_the_window_are_kept_and_come_back(
     w1 = make_window(qtbot)
     ctl = controller(w1, store)
     w1.history_combo.setCurrentIndex(w1.history_combo.findData(600.0))
-    w1.follow_action.setChecked(False)
+    w1.follow_action.trigger()  # the operator turns follow live off
 
     async def replay() -> None:
         await ctl.start(f"replay://{demo_file()}")
@@ -138,7 +138,7 @@ def test_a_settings_file_that_cannot_be_written_is_said_not_raised(
     blocker.write_text("a file where the settings folder should be")
     w = make_window(qtbot)
     ctl = controller(w, SettingsStore(blocker / "settings.json"))
-    w.follow_action.setChecked(False)
+    w.follow_action.trigger()
     assert "Settings not saved" in w.statusBar().currentMessage()
     assert ctl.options.follow_live is False  # still applied for this run
 
@@ -251,3 +251,25 @@ def test_export_from_the_file_menu_writes_and_remembers_the_folder(
     assert kept["export_range"] == "all"
     dialog.close()
     run(qloop, ctl.shutdown())
+
+
+def test_what_the_app_does_by_itself_is_not_kept_as_a_preference(
+    qloop: qasync.QEventLoop, qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tool = tmp_path / "bin" / "espeak-ng"
+    tool.parent.mkdir()
+    tool.write_text("#!/bin/sh\nexit 0\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tool.parent}:/usr/bin:/bin")
+    store = SettingsStore(tmp_path / "settings.json")
+    w = make_window(qtbot)
+    controller(w, store)
+    w.speak_action.trigger()  # the operator turns speech on
+    assert saved(store)["speech_enabled"] is True
+    w.plots.set_follow(False)  # as panning the plots does
+    assert not w.follow_action.isChecked()
+    w.close()  # closing stops speech
+    assert not w.speaker.enabled
+    kept = saved(store)
+    assert kept["speech_enabled"] is True, "closing the window is not turning speech off"
+    assert kept.get("follow_live", True) is True, "panning is not turning follow live off"

@@ -277,7 +277,9 @@ def test_seek_is_clamped_and_ignored_where_there_is_no_timeline(tmp_path: Path) 
 
 
 def write_recording(path: Path, n: int, *, garbage_every: int = 0, seed: int = 3) -> list[float]:
-    """A recording of ours with frames, descriptions, sample blocks and some bad lines."""
+    """A recording of ours with frames, descriptions, sample blocks and some bad lines.
+
+    Returns the times of the frames and sample blocks (descriptions are not the timeline)."""
     rng = random.Random(seed)
     t = 1_767_000_000_000.0
     times: list[float] = []
@@ -288,8 +290,9 @@ def write_recording(path: Path, n: int, *, garbage_every: int = 0, seed: int = 3
             kind = rng.random()
             if kind < 0.1:
                 fh.write(json.dumps({"type": "samples", "device": "b", "t": [t - 5, t]}) + "\n")
-            elif kind < 0.2:
-                fh.write(json.dumps({"type": "description", "t": t, "text": "x"}) + "\n")
+            elif kind < 0.2:  # late: a description is published after its window
+                fh.write(json.dumps({"type": "description", "t": t + 50, "text": "x"}) + "\n")
+                continue
             else:
                 data = {"timestamp": int(t), "personas": [], "objetos": []}
                 fh.write(json.dumps({"type": "frame", "t": t, "data": data}) + "\n")
@@ -303,7 +306,7 @@ def linear_offset(path: Path, target: float) -> int:
     at = 0
     with path.open("rb") as fh:
         for line in fh:
-            t = line_time(line)
+            t = line_time(line, data_only=True)
             if t is not None and t >= target:
                 return at
             at += len(line)
@@ -353,3 +356,51 @@ def test_a_recording_made_while_seeking_replays_in_order(tmp_path: Path) -> None
     assert [f.timestamp_ms for f in frames] == [f.timestamp_ms for f in watch.frames]
     times = [f.arrival_ms for f in frames]
     assert times == sorted(times), "a recording made across seeks must replay in order"
+
+
+def test_a_seek_while_playing_at_1x_goes_on_at_once() -> None:
+    """The new position starts after the last frame handed over, not after what the reader
+    had read ahead (a whole chunk: minutes of frames to wait through at 1×)."""
+    path = demo("quiet_corridor")
+    source = ReplaySource(path, speed=1.0)
+    session, watch = session_on(source)
+
+    async def scenario() -> float:
+        async with asyncio.timeout(LIMIT_S), asyncio.TaskGroup() as tg:
+            tg.create_task(session.run())
+            await watch.until(lambda: len(watch.frames) >= 3)
+            source.seek(100.0)
+            t0 = time.monotonic()
+            await watch.until(lambda: bool(watch.rewinds) and len(watch.after_rewind()) >= 1)
+            took = time.monotonic() - t0
+            session.stop()
+            return took
+
+    took = asyncio.run(scenario())
+    before, after = watch.frames[watch.rewinds[0][1] - 1], watch.after_rewind()[0]
+    gap_ms = after.arrival_ms - before.arrival_ms
+    assert gap_ms <= 2 * LOOP_GAP_MS, f"the session clock jumped {gap_ms:.0f} ms at the seek"
+    assert took < 5.0, f"the first frame after the seek came {took:.1f} s later"
+
+
+def test_seeks_while_paused_show_one_frame_however_many() -> None:
+    source = ReplaySource(demo("busy_street"), speed=10.0)
+    session, watch = session_on(source)
+
+    async def scenario() -> int:
+        async with asyncio.timeout(LIMIT_S), asyncio.TaskGroup() as tg:
+            tg.create_task(session.run())
+            await watch.until(lambda: len(watch.frames) >= 5)
+            source.pause()
+            source.seek(20.0)
+            await watch.until(lambda: len(watch.rewinds) == 1)
+            source.seek(30.0)  # before the first seek's frame was shown (a held key)
+            source.seek(40.0)
+            await watch.until(lambda: len(watch.rewinds) >= 2 and len(watch.after_rewind()) >= 1)
+            await asyncio.sleep(0.5)  # at 10× this would be 25 frames, were it playing
+            shown = len(watch.after_rewind())
+            session.stop()
+            return shown
+
+    assert asyncio.run(scenario()) == 1
+    assert source.position_s == pytest.approx(40.0, abs=0.3)
