@@ -418,6 +418,8 @@ class _TimelineSource:
         self.position_wall_ms: float | None = None
         """The recorded time (the file's own clock) of the last item handed over."""
         self.seeks = 0
+        self.handed_items = 0
+        """Frames and sample blocks handed to the sink so far."""
         self._seek_to: float | None = None
 
     # --- controls (called from the loop thread: the GUI, tests) -----------------------------
@@ -516,6 +518,7 @@ class _TimelineSource:
 
         def emit(items: list[Item]) -> None:
             emit_items(sink, items, rates)
+            self.handed_items += len(items)
             if items:
                 handed[:] = [items[-1].arrival_ms]
             if "offset" in current and items:
@@ -527,6 +530,7 @@ class _TimelineSource:
         index, from_ms = 0, None
         while True:
             interrupted = False
+            handed_before = self.handed_items
             async with contextlib.aclosing(self._iter_from(index, from_ms)) as files:
                 async for i, chunks in files:
                     seg = self.segments[i] if self.segments else None
@@ -545,6 +549,10 @@ class _TimelineSource:
                         break
             if not interrupted:
                 self.passes += 1
+                if self.handed_items == handed_before and from_ms is None:
+                    # a whole pass with nothing in it: looping would only spin
+                    sink.problem("source", "empty", f"{self.url}: nothing to replay")
+                    return
                 if self.loop:
                     index, from_ms = 0, None
                     await asyncio.sleep(0)

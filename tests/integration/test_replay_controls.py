@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from intelivision_desktop.core.embedded import RulesAnalyzer
-from intelivision_desktop.core.model import Event, Frame, FrameBatch, LinkState, Rewound
+from intelivision_desktop.core.model import Event, Frame, FrameBatch, LinkState, Problem, Rewound
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.resources import demo_recordings
 from intelivision_desktop.io.sources import (
@@ -404,3 +404,16 @@ def test_seeks_while_paused_show_one_frame_however_many() -> None:
 
     assert asyncio.run(scenario()) == 1
     assert source.position_s == pytest.approx(40.0, abs=0.3)
+
+
+def test_a_looping_replay_of_a_file_without_frames_ends_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text('{"type":"header","format":"intelivision-recording","version":1}\nnot json\n')
+    source = ReplaySource(path, speed=1.0, loop=True)
+    session, _watch = session_on(source)
+    problems: list[str] = []
+    session.subscribe(lambda e: problems.append(e.kind) if isinstance(e, Problem) else None)
+    asyncio.run(asyncio.wait_for(session.run(), 10))  # returns: no endless empty loop
+    assert "empty" in problems
+    assert "malformed" in problems
+    assert source.passes == 1
