@@ -24,7 +24,7 @@ import numpy as np
 
 from intelivision_desktop.core.channels import ChannelStore
 from intelivision_desktop.io.export import export_store_csv
-from intelivision_desktop.io.sources import offset_at, time_span
+from intelivision_desktop.io.timeline_index import offset_at, time_span
 
 
 def write_recording(path: Path, frames: int) -> tuple[float, float]:

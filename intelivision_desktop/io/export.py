@@ -43,6 +43,7 @@ from intelivision_desktop.core.export import (
 from intelivision_desktop.core.model import Description, Frame
 from intelivision_desktop.core.recording import Header, Record, RecordingParser, SampleBlock
 from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.timeline_index import last_time
 
 DEFAULT_DEVICE = "replay"
 """Device name given to plain frame files (what ``replay://`` uses)."""
@@ -407,33 +408,7 @@ class RecordingSummary:
         return max(0.0, (self.end_ms - self.start_ms) / 1000.0)
 
 
-_TAIL_START = 64 * 1024
-_TAIL_MAX = 32 * 1024 * 1024
 _HEAD_LINES = 50
-
-
-def _last_time(path: Path, size: int) -> float | None:
-    """The latest time among the records at the end of the file (read from its end)."""
-    window = _TAIL_START
-    with path.open("rb") as fh:
-        while True:
-            start = max(0, size - window)
-            fh.seek(start)
-            lines = fh.read(size - start).split(b"\n")
-            if start > 0:
-                lines = lines[1:]  # the first piece may be a partial line
-            parser = RecordingParser()
-            latest: float | None = None
-            for line in lines:
-                r = parser.feed(line)
-                t = float(r.t_ms[-1]) if isinstance(r, SampleBlock) else None
-                if t is None and r is not None:
-                    t = record_time(r)
-                if t is not None and (latest is None or t > latest):
-                    latest = t
-            if latest is not None or start == 0 or window >= _TAIL_MAX:
-                return latest
-            window *= 4
 
 
 def summarize_recording(path: Path) -> RecordingSummary:
@@ -467,7 +442,7 @@ def summarize_recording(path: Path) -> RecordingSummary:
                         header = header or r
                     elif r is not None:
                         start = record_time(r)
-        end = _last_time(path, st.st_size) if start is not None else None
+        end = last_time(path) if start is not None else None
     except OSError as exc:
         return RecordingSummary(path, st.st_size, st.st_mtime, error=exc.strerror or str(exc))
     error = None

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -25,6 +23,7 @@ from intelivision_desktop.core.codec import FrameError, decode_frame
 from intelivision_desktop.core.model import Description, Frame, LinkState
 from intelivision_desktop.core.ports import SourceSink
 from intelivision_desktop.core.recording import Header, RecordingParser, SampleBlock
+from intelivision_desktop.io.timeline_index import offset_at, time_span
 
 log = logging.getLogger(__name__)
 
@@ -245,110 +244,6 @@ async def read_records(
             r = parser.feed(tail)  # a last line without newline: kept if whole, else counted
             if r is not None:
                 yield [r]
-
-
-def line_time(line: bytes, *, data_only: bool = False) -> float | None:
-    """The time of a recording line, found cheaply (None: a header, or no usable time).
-
-    Frames and descriptions: ``t``; sample blocks: their last sample; plain wire frames:
-    ``timestamp``. ``data_only``: None for descriptions too (a replay's timeline is its
-    frames and samples). Used to index and seek; the parser still decides what a line is.
-    """
-    try:
-        obj = json.loads(line)
-    except ValueError:
-        return None
-    if not isinstance(obj, dict):
-        return None
-    kind = obj.get("type")
-    t: object
-    if kind == "frame" or (kind == "description" and not data_only):
-        t = obj.get("t")
-    elif kind == "samples":
-        ts = obj.get("t")
-        t = ts[-1] if isinstance(ts, list) and ts else None
-    elif kind is None:
-        t = obj.get("timestamp")
-    else:
-        return None
-    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t):
-        return None
-    return float(t)
-
-
-HEAD_LINES = 50
-"""Lines read from the start of a file to find its first time."""
-TAIL_BYTES = 256 * 1024
-BISECT_SPAN = 64 * 1024
-"""Below this many bytes a seek reads lines one by one instead of halving further."""
-
-
-def time_span(path: Path) -> tuple[float, float] | None:
-    """First and last time of a recording (head and tail only; any size, a few reads)."""
-    first: float | None = None
-    with path.open("rb") as fh:
-        for _ in range(HEAD_LINES):
-            line = fh.readline()
-            if not line:
-                break
-            first = line_time(line, data_only=True)
-            if first is not None:
-                break
-        if first is None:
-            return None
-        size = fh.seek(0, 2)
-        window = TAIL_BYTES
-        while True:
-            at = max(0, size - window)
-            fh.seek(at)
-            lines = fh.read(size - at).split(b"\n")
-            if at > 0:
-                lines = lines[1:]  # the first piece may be part of a line
-            times = [
-                t
-                for line in lines
-                if line.strip() and (t := line_time(line, data_only=True)) is not None
-            ]
-            if times or at == 0:
-                return (first, max(times)) if times else (first, first)
-            window *= 4
-
-
-def offset_at(path: Path, target_ms: float) -> int:
-    """Byte offset of the first line timed at or after ``target_ms`` (recordings are in time
-    order): halving the file while the span is large, then line by line."""
-    with path.open("rb") as fh:
-        size = fh.seek(0, 2)
-
-        def first_time_after(pos: int) -> float | None:
-            fh.seek(pos)
-            if pos > 0:
-                fh.readline()  # the rest of a line cut by ``pos``
-            while line := fh.readline():
-                t = line_time(line, data_only=True)
-                if t is not None:
-                    return t
-            return None
-
-        lo, hi = 0, size
-        while hi - lo > BISECT_SPAN:
-            mid = (lo + hi) // 2
-            t = first_time_after(mid)
-            if t is None or t >= target_ms:
-                hi = mid
-            else:
-                lo = mid
-        fh.seek(lo)
-        if lo > 0:
-            fh.readline()
-        while True:
-            at = fh.tell()
-            line = fh.readline()
-            if not line:
-                return at
-            t = line_time(line, data_only=True)
-            if t is not None and t >= target_ms:
-                return at
 
 
 @dataclass(frozen=True, slots=True)
