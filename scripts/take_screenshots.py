@@ -35,7 +35,7 @@ async def shoot(out: Path, size: tuple[int, int]) -> None:
     from intelivision_desktop.app.cli import build_parser
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.gui import demo_sources
-    from intelivision_desktop.io.resources import demo_recordings
+    from intelivision_desktop.io.resources import demo_recording
     from intelivision_desktop.ui.main_window import MainWindow
 
     def save(widget: QWidget, name: str) -> None:
@@ -48,7 +48,7 @@ async def shoot(out: Path, size: tuple[int, int]) -> None:
     window.resize(*size)
     window.show()
     ctl = SessionController(window, build_parser().parse_args([]), None)
-    (busy,) = [p for p in demo_recordings() if p.stem == "busy_street"]
+    busy = demo_recording("busy_street")
     await ctl.start(f"replay://{busy}?speed=10")
     assert ctl.session is not None
     src = ctl.session.source

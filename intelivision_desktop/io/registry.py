@@ -17,7 +17,7 @@ from intelivision_desktop.core.analysis import AnalysisConfig
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.core.ports import Analyzer, Source
 from intelivision_desktop.io.links import BackendLink, LinkOptions
-from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.resources import demo_recording, demo_recordings
 from intelivision_desktop.io.sources import DemoSource, FakeSource, ReplaySource, parse_speed
 
 
@@ -71,16 +71,11 @@ def open_source(url: str) -> Source:
     scheme = parts.scheme.lower()
     if scheme == "demo":
         p = _params(parts.query, {"speed", "loop"}, url)
+        name = (parts.netloc + parts.path).strip("/")
         try:
-            files = demo_recordings()
+            files = [demo_recording(name)] if name else demo_recordings()
         except FileNotFoundError as exc:
             raise UrlError(str(exc)) from None
-        if parts.netloc or parts.path.strip("/"):
-            name = (parts.netloc + parts.path).strip("/")
-            files = [f for f in files if f.stem == name]
-            if not files:
-                known = ", ".join(f.stem for f in demo_recordings())
-                raise UrlError(f"no demo scene {name!r}; known: {known}")
         loop = _flag(p.get("loop", "1"), "loop")
         return DemoSource(files, url=url, speed=_speed(p.get("speed")), loop=loop)
     if scheme == "replay":

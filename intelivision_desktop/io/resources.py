@@ -52,3 +52,12 @@ def demo_recordings() -> list[Path]:
     if not files:
         raise FileNotFoundError("no demo recordings in " + str(resources_dir() / "recordings"))
     return files
+
+
+def demo_recording(name: str) -> Path:
+    """The bundled demo recording of scene ``name`` (FileNotFoundError names the known ones)."""
+    files = demo_recordings()
+    for f in files:
+        if f.stem == name:
+            return f
+    raise FileNotFoundError(f"no demo scene {name!r}; known: {', '.join(f.stem for f in files)}")

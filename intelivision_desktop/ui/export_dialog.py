@@ -156,11 +156,6 @@ class ExportJob:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def visible_range_of(panel: PlotPanel) -> tuple[float, float] | None:
-    """The panel's x view range (epoch s), None when it shows no data."""
-    return panel.visible_range()
-
-
 def safe_name(text: str) -> str:
     """``text`` usable in a file name on every platform."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "device"

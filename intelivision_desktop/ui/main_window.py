@@ -32,7 +32,7 @@ from intelivision_desktop.io.server import DeviceServer
 from intelivision_desktop.ui.bridge import SessionBridge
 from intelivision_desktop.ui.connection_panel import ConnectionPanel
 from intelivision_desktop.ui.devices_panel import DevicesPanel
-from intelivision_desktop.ui.export_dialog import ExportDialog, visible_range_of
+from intelivision_desktop.ui.export_dialog import ExportDialog
 from intelivision_desktop.ui.plots import PlotPanel
 from intelivision_desktop.ui.recordings_browser import RecordingsBrowser
 from intelivision_desktop.ui.replay_bar import ReplayBar, clock_text
@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(
             s.stores if s is not None else {},
             s.descriptions if s is not None else [],  # copied when the export starts
-            lambda: visible_range_of(self.plots),
+            self.plots.visible_range,
             self.plots,
             folder,
             device=self._device,

@@ -69,6 +69,10 @@ class ReplayBar(QWidget):
         self.step_action.setShortcut(QKeySequence(Qt.Key.Key_Period))
         self.step_action.setToolTip("Pause and show the next frame (.)")
         self.step_action.triggered.connect(self.step)
+        self.step_action.setIcon(
+            self.style().standardIcon(self.style().StandardPixmap.SP_MediaSkipForward)
+        )
+        self._shown_playing: bool | None = None
         self.back_action = QAction("Back 5 s", self)
         self.back_action.setObjectName("backAction")
         self.back_action.setShortcut(QKeySequence("Ctrl+Left"))
@@ -229,18 +233,14 @@ class ReplayBar(QWidget):
 
     def refresh(self) -> None:
         src = self.source
-        paused = bool(src is not None and src.player.paused)
-        self.play_action.setText("Play" if paused or src is None else "Pause")
-        self.play_action.setIcon(
-            self.style().standardIcon(
-                self.style().StandardPixmap.SP_MediaPlay
-                if paused or src is None
-                else self.style().StandardPixmap.SP_MediaPause
+        playing = bool(src is not None and not src.player.paused)
+        if playing != self._shown_playing:  # 10 times a second: touch the action on change only
+            self._shown_playing = playing
+            px = self.style().StandardPixmap
+            self.play_action.setText("Pause" if playing else "Play")
+            self.play_action.setIcon(
+                self.style().standardIcon(px.SP_MediaPause if playing else px.SP_MediaPlay)
             )
-        )
-        self.step_action.setIcon(
-            self.style().standardIcon(self.style().StandardPixmap.SP_MediaSkipForward)
-        )
         seekable = bool(src is not None and getattr(src, "seekable", False))
         self.slider.setEnabled(seekable)
         for a in (self.back_action, self.forward_action):

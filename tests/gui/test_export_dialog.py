@@ -21,7 +21,6 @@ from intelivision_desktop.ui.export_dialog import (
     ExportDialog,
     ExportRequest,
     export_now,
-    visible_range_of,
 )
 from intelivision_desktop.ui.plots import PlotPanel
 
@@ -89,7 +88,7 @@ def dialog_for(qtbot: QtBot, panel: PlotPanel, folder: Path) -> ExportDialog:
     d = ExportDialog(
         {"board": panel.store, "other": other_store()},
         DESCRIPTIONS,
-        lambda: visible_range_of(panel),
+        panel.visible_range,
         panel,
         folder,
         device="board",
@@ -153,7 +152,7 @@ def test_export_visible_range(
 ) -> None:
     folder = tmp_path / "exports" / "new"  # created on export
     d = dialog_for(qtbot, panel, folder)
-    vr = visible_range_of(panel)
+    vr = panel.visible_range()
     assert vr is not None
     x0, x1 = vr
     assert x0 == pytest.approx((T0_MS + 20_002.5) / 1000, abs=1e-6)
@@ -293,7 +292,7 @@ def test_export_now_without_the_dialog(panel: PlotPanel, tmp_path: Path) -> None
         ExportRequest(tmp_path, "direct", device="board", visible_only=False, png_plots=False),
         stores={"board": panel.store},
         descriptions=DESCRIPTIONS,
-        visible_range=lambda: visible_range_of(panel),
+        visible_range=panel.visible_range,
         plots=panel,
     )
     assert [(f.kind, f.path.name, f.rows) for f in files] == [

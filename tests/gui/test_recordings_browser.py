@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from intelivision_desktop.core.codec import decode_frame
 from intelivision_desktop.core.model import Description
 from intelivision_desktop.io.recorder import JsonlRecorder
-from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.resources import demo_recording
 from intelivision_desktop.ui.recordings_browser import (
     COLUMNS,
     RecordingsBrowser,
@@ -83,7 +83,7 @@ def test_lists_newest_first_with_summaries(qtbot: QtBot, folder: Path) -> None:
 
 
 def test_plain_frames_file_and_a_damaged_file(qtbot: QtBot, tmp_path: Path) -> None:
-    (scene,) = [p for p in demo_recordings() if p.stem == "car_and_dog"]
+    scene = demo_recording("car_and_dog")
     shutil.copy(scene, tmp_path / "frames.jsonl")
     (tmp_path / "broken.jsonl").write_bytes(b"\x00\xffnot json at all\n")
     browser = RecordingsBrowser(tmp_path)

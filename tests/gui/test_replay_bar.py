@@ -11,15 +11,10 @@ from PySide6.QtWidgets import QAbstractSlider
 
 from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
-from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.resources import demo_recording as demo_path
 from intelivision_desktop.ui.main_window import MainWindow
 from intelivision_desktop.ui.replay_bar import TICKS_PER_S, clock_text
 from tests.gui.conftest import run, wait_until
-
-
-def demo_path(name: str) -> str:
-    (path,) = [p for p in demo_recordings() if p.stem == name]
-    return str(path)
 
 
 def stamps(name: str) -> list[int]:

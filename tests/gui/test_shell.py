@@ -14,7 +14,7 @@ from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
 from intelivision_desktop.app.gui import demo_sources
 from intelivision_desktop.app.settings import SettingsStore
-from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.resources import demo_recording
 from intelivision_desktop.ui.about import AboutDialog
 from intelivision_desktop.ui.export_dialog import ExportDialog
 from intelivision_desktop.ui.main_window import MainWindow
@@ -33,11 +33,6 @@ def controller(window: MainWindow, store: SettingsStore | None, *argv: str) -> S
     return SessionController(window, build_parser().parse_args(list(argv)), store)
 
 
-def demo_file(name: str = "car_and_dog") -> Path:
-    (path,) = [p for p in demo_recordings() if p.stem == name]
-    return path
-
-
 def saved(store: SettingsStore) -> dict[str, object]:
     doc = json.loads(store.path.read_text())
     assert doc["version"] >= 1
@@ -54,7 +49,7 @@ def test_options_changed_in_the_window_are_kept_and_come_back(
     w1.follow_action.trigger()  # the operator turns follow live off
 
     async def replay() -> None:
-        await ctl.start(f"replay://{demo_file()}")
+        await ctl.start(f"replay://{demo_recording('car_and_dog')}")
         await wait_until(lambda: ctl.session is not None and w1.replay.source is not None)
 
     run(qloop, replay())
@@ -67,7 +62,7 @@ def test_options_changed_in_the_window_are_kept_and_come_back(
     assert kept["follow_live"] is False
     assert kept["replay_speed"] == 4.0
     assert kept["replay_loop"] is True
-    assert kept["source_url"] == f"replay://{demo_file()}"
+    assert kept["source_url"] == f"replay://{demo_recording('car_and_dog')}"
 
     # a new window (the next start) comes up with them, and a replay without ?speed= uses them
     w2 = make_window(qtbot)
@@ -76,7 +71,7 @@ def test_options_changed_in_the_window_are_kept_and_come_back(
     assert not w2.follow_action.isChecked()
 
     async def again() -> None:
-        await ctl2.start(f"replay://{demo_file()}")
+        await ctl2.start(f"replay://{demo_recording('car_and_dog')}")
         await wait_until(lambda: ctl2.session is not None)
 
     run(qloop, again())
@@ -84,7 +79,7 @@ def test_options_changed_in_the_window_are_kept_and_come_back(
     assert src.player.speed == 4.0
     assert src.loop is True
     assert w2.replay.speed_combo.currentData() == 4.0
-    assert w2.recent_folder == str(demo_file().parent)
+    assert w2.recent_folder == str(demo_recording("car_and_dog").parent)
     run(qloop, ctl2.shutdown())
 
 
@@ -97,7 +92,7 @@ def test_a_url_speed_wins_over_the_kept_one(
     ctl = controller(w, store)
 
     async def scenario() -> None:
-        await ctl.start(f"replay://{demo_file()}?speed=2")
+        await ctl.start(f"replay://{demo_recording('car_and_dog')}?speed=2")
         await wait_until(lambda: ctl.session is not None)
 
     run(qloop, scenario())

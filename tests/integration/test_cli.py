@@ -18,7 +18,7 @@ import pytest
 
 from intelivision_desktop.core.model import Description, Frame
 from intelivision_desktop.core.recording import Header, RecordingParser
-from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.resources import demo_recording
 
 TIMEOUT_S = 120
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -127,7 +127,7 @@ def test_headless_record_writes_a_clean_recording(tmp_path: Path) -> None:
     assert records[0].analyzer == "embedded://rules"
     frames = [r for r in records if isinstance(r, Frame)]
     descs = [r for r in records if isinstance(r, Description)]
-    (scene,) = [p for p in demo_recordings() if p.stem == "person_waves"]
+    scene = demo_recording("person_waves")
     wire = [json.loads(x) for x in scene.read_text(encoding="utf-8").splitlines()]
     assert len(frames) == len(wire)
     raw = [json.loads(x) for x in rec.read_text(encoding="utf-8").splitlines()]

@@ -32,15 +32,10 @@ from intelivision_desktop.io.export import (
     summarize_recording,
 )
 from intelivision_desktop.io.recorder import JsonlRecorder
-from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.resources import demo_recording as demo
 from intelivision_desktop.io.sources import ReplaySource
 
 SCENARIO_TIMEOUT_S = 30.0
-
-
-def demo(name: str) -> Path:
-    (path,) = [p for p in demo_recordings() if p.stem == name]
-    return path
 
 
 @pytest.fixture(scope="module")

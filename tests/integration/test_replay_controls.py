@@ -18,16 +18,11 @@ import pytest
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.core.model import Event, Frame, FrameBatch, LinkState, Problem, Rewound
 from intelivision_desktop.core.session import Session
-from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.resources import demo_recording as demo
 from intelivision_desktop.io.sources import LOOP_GAP_MS, DemoSource, ReplaySource
 from intelivision_desktop.io.timeline_index import line_time, offset_at, time_span
 
 LIMIT_S = 30.0
-
-
-def demo(name: str) -> Path:
-    (path,) = [p for p in demo_recordings() if p.stem == name]
-    return path
 
 
 def stamps(path: Path) -> list[int]:

@@ -30,7 +30,7 @@ from intelivision_desktop.core.session import Session
 from intelivision_desktop.io import sources
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.registry import open_source
-from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.resources import demo_recording
 from intelivision_desktop.io.sources import Player, ReplaySource
 
 SCENARIO_TIMEOUT_S = 30.0
@@ -40,8 +40,7 @@ SCENARIO_TIMEOUT_S = 30.0
 
 
 def demo_lines(name: str = "person_waves") -> list[str]:
-    (path,) = [p for p in demo_recordings() if p.stem == name]
-    return path.read_text(encoding="utf-8").splitlines()
+    return demo_recording(name).read_text(encoding="utf-8").splitlines()
 
 
 def write_lines(path: Path, lines: Iterable[str], *, final_newline: bool = True) -> Path:

@@ -52,7 +52,7 @@ from intelivision_desktop.io.export import (
     write_bytes,
 )
 from intelivision_desktop.io.recorder import JsonlRecorder
-from intelivision_desktop.io.resources import demo_recordings
+from intelivision_desktop.io.resources import demo_recording
 from intelivision_desktop.io.sources import ReplaySource
 
 T0_MS = 1_767_000_000_000  # whole ms, as devices and the session clock give them
@@ -349,7 +349,7 @@ def test_session_store_export_matches_the_recording_export(tmp_path: Path) -> No
     """car_and_dog replayed at max speed (anchor=recording, replay's default) through a real
     Session with the rules analyzer, recorded; the store's export against the export of the
     demo file and of the session's own recording."""
-    (demo,) = [p for p in demo_recordings() if p.stem == "car_and_dog"]
+    demo = demo_recording("car_and_dog")
     source = ReplaySource(demo, speed=None)
     analyzer = RulesAnalyzer()
     rec = tmp_path / "session.jsonl"
