@@ -95,7 +95,7 @@ class SessionController:
         if o.analyzer_url.startswith(("http://", "https://", "ws://", "wss://")):
             c.url.setText(o.analyzer_url)
         elif o.analyzer_url.startswith("embedded://bedrock"):
-            c._bedrock_url = o.analyzer_url
+            c.bedrock_url = o.analyzer_url
         for combo, value in ((c.protocol, o.link_protocol), (c.token_in, o.link_token_in)):
             i = combo.findData(value)
             if i >= 0:

@@ -115,7 +115,8 @@ class ConnectionPanel(QWidget):
         self.state = QLabel("analyzer: embedded rules", self)
         self.state.setObjectName("linkState")
         self.state.setWordWrap(True)
-        self._bedrock_url: str | None = None
+        self.bedrock_url: str | None = None
+        """The last Bedrock analyzer URL (the dialog opens on it)."""
         self.numbers = QLabel("", self)
         self.numbers.setObjectName("linkNumbers")
         self.numbers.setWordWrap(True)
@@ -174,9 +175,9 @@ class ConnectionPanel(QWidget):
     def _on_bedrock(self) -> None:
         from intelivision_desktop.ui.bedrock_dialog import BedrockDialog
 
-        url = BedrockDialog.ask(self, self._bedrock_url)
+        url = BedrockDialog.ask(self, self.bedrock_url)
         if url:
-            self._bedrock_url = url
+            self.bedrock_url = url
             self.error.setText("")
             self.connect_requested.emit(url, {})
 
