@@ -11,7 +11,6 @@ import importlib.metadata
 import logging
 import os
 import platform
-import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from intelivision_desktop import __version__
 from intelivision_desktop.app.logs import APP_NAME, log_dir
-from intelivision_desktop.app.settings import SECRET_NAME_PATTERN, config_dir, settings_path
+from intelivision_desktop.app.settings import config_dir, settings_path
+from intelivision_desktop.core.redact import redact
 from intelivision_desktop.io.resources import recordings_dir
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ APP_TITLE = "InteliVision Desktop"
 NOT_INSTALLED = "not installed"
 LOG_TAIL_LINES = 50
 MAX_LINE_CHARS = 400
-REDACTED = "REDACTED"
 
 PACKAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("PySide6", ("PySide6", "PySide6-Essentials")),
@@ -47,49 +46,6 @@ PACKAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("platformdirs", ("platformdirs",)),
 )
 """Label, then the distribution names to try (PySide6 may be installed as its parts)."""
-
-# --- redaction -------------------------------------------------------------------------------
-
-_NAME = SECRET_NAME_PATTERN
-_REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # Authorization: Bearer xyz / "Authorization": "AWS4-HMAC-SHA256 …" (keep the scheme)
-    (
-        re.compile(
-            r"(authorization[\"']?\s*[:=]\s*[\"']?)((?:bearer|basic|token)\s+)?[^\s\"',;]+",
-            re.IGNORECASE,
-        ),
-        rf"\1\2{REDACTED}",
-    ),
-    (re.compile(r"\b(bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE), rf"\1{REDACTED}"),
-    # "token": "…" in JSON or a Python repr
-    (
-        re.compile(rf"([\"']{_NAME}[\"']\s*:\s*[\"'])(?![^\"']*{REDACTED})[^\"']*", re.IGNORECASE),
-        rf"\1{REDACTED}",
-    ),
-    # token=…, ?access_token=…, &X-Amz-Signature=…, --token=…
-    (
-        re.compile(rf"((?<![A-Za-z0-9]){_NAME}\s*=\s*)[^\s&#\"',;)]+", re.IGNORECASE),
-        rf"\1{REDACTED}",
-    ),
-    # --token VALUE, --serve-token VALUE
-    (re.compile(r"(--[a-z-]*token\s+)(?!-)\S+", re.IGNORECASE), rf"\1{REDACTED}"),
-    # scheme://user:password@host
-    (
-        re.compile(r"([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(@)", re.IGNORECASE),
-        rf"\1{REDACTED}\2",
-    ),
-    # AWS access key ids (long-term AKIA…, temporary ASIA…)
-    (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), REDACTED),
-)
-
-
-def redact(text: str) -> str:
-    """``text`` with tokens, passwords, signatures, Authorization values and AWS key ids
-    replaced by ``REDACTED``."""
-    for pattern, replacement in _REDACTIONS:
-        text = pattern.sub(replacement, text)
-    return text
-
 
 # --- versions and places ----------------------------------------------------------------------
 

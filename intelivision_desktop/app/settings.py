@@ -26,7 +26,6 @@ import json
 import logging
 import math
 import os
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,26 +36,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import platformdirs
 
 from intelivision_desktop.app.logs import APP_NAME
+from intelivision_desktop.core.redact import is_secret_name
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 SETTINGS_FILE = "settings.json"
 CONFIG_DIR_ENV = "INTELIVISION_CONFIG_DIR"
-
-SECRET_NAME_PATTERN = (
-    r"(?:[a-z0-9_-]*token|[a-z0-9_-]*secret|[a-z0-9_-]*key|[a-z0-9_-]*password|passwd"
-    r"|signature|sig|credentials?|authorization|x-amz-[a-z0-9-]+)"
-)
-"""Names (option keys, query parameters) whose values are secrets: never saved, redacted in
-diagnostics. Matched whole and case-insensitively."""
-_SECRET_NAME = re.compile(SECRET_NAME_PATTERN, re.IGNORECASE)
-
-
-def is_secret_name(name: str) -> bool:
-    """True for ``token``, ``access_token``, ``aws_secret_access_key``, ``X-Amz-Credential`` …"""
-    return _SECRET_NAME.fullmatch(name) is not None
-
 
 def strip_secret_params(url: str) -> str:
     """``url`` without secret query parameters or a password in its user part."""
