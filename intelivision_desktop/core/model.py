@@ -95,6 +95,10 @@ class Frame:
     objects: tuple[DetectedObject, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Unknown top-level wire fields, kept for forwarding."""
+    device_clock: bool = False
+    """True when timestamp_ms is a live device's own clock (a device served by this app): it
+    may go to a deployed backend as is. Sources that replay, generate or read boards leave it
+    False and the link stamps frames with the send time."""
     wire: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
     """The payload exactly as received (forwarded and recorded as is); None if built here."""
 
