@@ -163,8 +163,12 @@ class LineSplitter:
             self._skipped_any = False
             del parts[0]
         elif self._pieces:
-            self._pieces.append(parts[0])
-            parts[0] = b"".join(self._pieces)
+            if self._plen + len(parts[0]) > cap:  # a short chunk ended a line held near the cap
+                self.overlong += 1
+                del parts[0]
+            else:
+                self._pieces.append(parts[0])
+                parts[0] = b"".join(self._pieces)
         self._pieces = []
         self._plen = 0
         if last:

@@ -344,6 +344,7 @@ class SerialSource:
         self.parser = LineParser(config.format, frame_device=self.frame_device)
         self.channel_cap = MAX_CHANNELS
         self.line_cap = MAX_LINE_BYTES
+        """Longest line kept (bytes); a longer one is cut and counted. Read on connecting."""
         self.rate_hz: float | None = config.rate_hz
         self._outbox: queue.SimpleQueue[bytes | tuple[bool, bool]] = queue.SimpleQueue()
         self._stop = threading.Event()
@@ -650,7 +651,7 @@ class _Reader:
     def __init__(self, source: SerialSource, *, discard_first: bool) -> None:
         self.source = source
         self.cfg = source.config
-        self.splitter = LineSplitter(discard_first=discard_first)
+        self.splitter = LineSplitter(source.line_cap, discard_first=discard_first)
         self.byte_s = 10.0 / self.cfg.baud  # start + 8 data + stop bits
         self.lines: list[bytes] = []
         self.times: list[FloatArray] = []
@@ -718,7 +719,7 @@ class _Reader:
             n, self.reported_overlong = sp.overlong - self.reported_overlong, sp.overlong
             stats["overlong"] += n
             problems.append(
-                ("malformed", f"{n} line(s) longer than {MAX_LINE_BYTES // 1024} KB cut", n)
+                ("malformed", f"{n} line(s) longer than {_size(sp.max_line_bytes)} cut", n)
             )
         if self.dropped:
             stats["dropped_lines"] += self.dropped
@@ -782,6 +783,10 @@ def _merge(
             ]
         )
     return t, out
+
+
+def _size(n: int) -> str:
+    return f"{n // 1024} KB" if n % 1024 == 0 else f"{n} bytes"
 
 
 def _problems(

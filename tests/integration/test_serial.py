@@ -337,6 +337,37 @@ def test_malformed_and_hostile_lines_are_counted_and_the_rest_kept() -> None:
     assert src.parser.capped_names  # the names refused are kept for the UI
 
 
+def test_the_line_cap_holds_for_a_line_at_over_and_split_across_reads() -> None:
+    """A line exactly at the cap is kept; one byte over is cut, also when its short last
+    piece arrives in a read of its own."""
+    with quiet_board() as board:
+        src = serial_source_from_url(f"serial://{board.path}")
+        src.line_cap = 16
+        session = session_for(src)
+        messages: list[str] = []
+        session.subscribe(lambda e: messages.append(str(getattr(e, "message", ""))))
+
+        async def scenario() -> None:
+            await until(lambda: session.states["source"][0] is LinkState.LIVE)
+            await asyncio.sleep(0.2)
+            board.write(b"x:" + b"1" * 14 + b"\r\n")  # 16 bytes: kept
+            board.write(b"x:" + b"2" * 15 + b"\r\n")  # 17 bytes: cut
+            await until(lambda: src.stats["overlong"] >= 1)
+            board.write(b"x:" + b"3" * 10)  # 12 bytes held …
+            await asyncio.sleep(0.3)
+            board.write(b"33333\r\n")  # … then 5 more in a short read: 17, cut
+            await asyncio.sleep(0.3)
+            board.write(b"x:4\r\n")
+            await until(lambda: rows(session, src.device_id) >= 2)
+            await asyncio.sleep(0.1)
+
+        run_with(session, scenario)
+    store = session.stores[src.device_id]
+    assert store.column("x").tolist() == [float("1" * 14), 4.0]
+    assert src.stats["overlong"] == 2
+    assert any("longer than 16 bytes cut" in m for m in messages), messages
+
+
 def test_a_burst_is_read_whole() -> None:
     n = 50_000
     with quiet_board() as board:

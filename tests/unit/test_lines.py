@@ -86,6 +86,38 @@ def test_overlong_line_is_cut_across_reads_without_holding_it() -> None:
     assert s.overlong == 1
 
 
+def test_a_line_exactly_at_the_cap_is_kept_and_one_over_is_cut() -> None:
+    s = LineSplitter(max_line_bytes=10, discard_first=False)
+    assert s.feed(b"a" * 10 + b"\n") == [b"a" * 10]
+    assert s.feed(b"b" * 11 + b"\nok\n") == [b"ok"]
+    assert s.overlong == 1
+
+
+@pytest.mark.parametrize("held", range(1, 11))
+def test_a_short_last_chunk_cannot_overshoot_the_cap(held: int) -> None:
+    """A line held near the cap and ended by a chunk shorter than half the cap (the
+    one-chunk filter skips such chunks) is cut, never returned past the cap."""
+    s = LineSplitter(max_line_bytes=10, discard_first=False)
+    assert s.feed(b"x" * held) == []
+    rest = 11 - held  # the whole line is one byte over the cap
+    assert s.feed(b"y" * rest + b"\n") == []
+    assert s.overlong == 1
+    assert s.feed(b"ok\n") == [b"ok"]
+    s2 = LineSplitter(max_line_bytes=10, discard_first=False)
+    s2.feed(b"x" * held)
+    assert s2.feed(b"y" * (10 - held) + b"\n") == [b"x" * held + b"y" * (10 - held)]
+    assert s2.overlong == 0
+
+
+def test_a_line_split_across_many_chunks_is_cut_at_one_over() -> None:
+    line = bytes(range(97, 97 + 11))  # 11 bytes, cap 10
+    s = LineSplitter(max_line_bytes=10, discard_first=False)
+    out = [x for i in range(0, 11, 3) for x in s.feed(line[i : i + 3])]
+    out += s.feed(b"\r\nz\r\n")
+    assert out == [b"z"]
+    assert s.overlong == 1
+
+
 def test_default_cap_is_64_kb() -> None:
     assert MAX_LINE_BYTES == 64 * 1024
     s = LineSplitter(discard_first=False)
