@@ -287,6 +287,15 @@ class Session:
                 self._tg = tg
                 self._ana_task = tg.create_task(self._run_analyzer(), name="session-analyzer")
                 await asyncio.sleep(0)  # let the analyzer come up before the first frame
+                ready = getattr(self.analyzer, "ready", None)
+                if ready is not None:
+                    # a backend link: its first connection before the first frame, as a device
+                    # connects and then streams (bounded by the link's warm-up time)
+                    waiter = tg.create_task(ready(), name="session-analyzer-ready")
+                    early = tg.create_task(stop.wait(), name="session-stop-early")
+                    await asyncio.wait({waiter, early}, return_when=asyncio.FIRST_COMPLETED)
+                    waiter.cancel()
+                    early.cancel()
                 src = tg.create_task(self._run_source(), name="session-source")
                 stopper = tg.create_task(stop.wait(), name="session-stop")
                 loop = asyncio.get_running_loop()
