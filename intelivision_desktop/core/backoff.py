@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
 class BackoffPolicy:
-    """Delays before reconnect attempts: ``initial × factor^n``, capped, ± ``jitter``."""
+    """Delays before reconnect attempts: ``initial × factor^n`` ± ``jitter``, never above
+    ``cap_s`` (the cap is a promise to the operator: jitter spreads delays below it)."""
 
     initial_s: float = 0.5
     factor: float = 2.0
@@ -17,6 +19,8 @@ class BackoffPolicy:
     """Fraction of the delay added or removed at random (0.2 → ±20 %)."""
 
     def __post_init__(self) -> None:
+        if not all(map(math.isfinite, (self.initial_s, self.factor, self.cap_s, self.jitter))):
+            raise ValueError("backoff needs finite numbers")
         if self.initial_s <= 0 or self.cap_s < self.initial_s:
             raise ValueError("backoff needs 0 < initial ≤ cap")
         if self.factor < 1 or not 0 <= self.jitter < 1:
@@ -24,7 +28,22 @@ class BackoffPolicy:
 
     def max_delay(self, attempt: int) -> float:
         """The longest delay before attempt ``attempt`` (0-based) can be."""
-        return min(self.cap_s, self.initial_s * self.factor**attempt) * (1 + self.jitter)
+        return min(self.cap_s, self._base(attempt) * (1 + self.jitter))
+
+    def _base(self, attempt: int) -> float:
+        try:
+            grown = self.initial_s * self.factor ** min(max(attempt, 0), 64)
+        except OverflowError:
+            return self.cap_s
+        return min(self.cap_s, grown)
+
+    def delay(self, attempt: int, u: float) -> float:
+        """The delay before attempt ``attempt`` for a uniform draw ``u`` in [0, 1]: spread
+        over ``base × (1 ± jitter)``, the top of the range clipped to the cap."""
+        base = self._base(attempt)
+        lo = base * (1 - self.jitter)
+        hi = min(self.cap_s, base * (1 + self.jitter))
+        return min(hi, max(lo, lo + (hi - lo) * u))
 
 
 class Backoff:
@@ -36,10 +55,9 @@ class Backoff:
         self._rng = rng or random.Random()
 
     def next_delay(self) -> float:
-        p = self.policy
-        base = min(p.cap_s, p.initial_s * p.factor ** min(self.attempt, 64))
+        d = self.policy.delay(self.attempt, self._rng.random())
         self.attempt += 1
-        return max(0.0, base * (1 + self._rng.uniform(-p.jitter, p.jitter)))
+        return d
 
     def reset(self) -> None:
         self.attempt = 0
