@@ -122,6 +122,13 @@ SPANISH_KIND = {
     "plant": "planta",
     "bag": "bolsa",
     "backpack": "mochila",
+    "computer": "computadora",
+    "pc": "PC",
+    "screen": "pantalla",
+    "keyboard": "teclado",
+    "mouse": "ratón",
+    "window": "ventana",
+    "wall": "pared",
 }
 
 
@@ -163,15 +170,17 @@ class _PersonAcc:
 
 
 class _ObjectAcc:
-    __slots__ = ("count", "first")
+    __slots__ = ("count", "first", "original_kind")
 
-    def __init__(self, first: DetectedObject) -> None:
+    def __init__(self, first: DetectedObject, original_kind: str) -> None:
         self.first = first
+        self.original_kind = original_kind
         self.count = 1
 
 
 def summarize(frames: Sequence[Frame]) -> Summary:
-    """The window summary (``dataUsed``), §3."""
+    """The window summary (``dataUsed``), §3. Each object group keeps its first object's
+    kind as received (``tipoOriginal``)."""
     people: dict[tuple[str, str, str, str], _PersonAcc] = {}
     objects: dict[tuple[str, str, str], _ObjectAcc] = {}
     for frame in frames:
@@ -188,7 +197,7 @@ def summarize(frames: Sequence[Frame]) -> Summary:
             okey = (kind, o.movement, o.direction)
             oacc = objects.get(okey)
             if oacc is None:
-                objects[okey] = _ObjectAcc(replace(o, kind=kind) if kind != o.kind else o)
+                objects[okey] = _ObjectAcc(replace(o, kind=kind) if kind != o.kind else o, o.kind)
             else:
                 oacc.count += 1
     # sorted() is stable: equal counts keep first-seen order, as the backend's sort does.
@@ -200,7 +209,8 @@ def summarize(frames: Sequence[Frame]) -> Summary:
         key=lambda g: -g.count,
     )
     ogroups = sorted(
-        (ObjectGroup(a.first, a.count) for a in objects.values()), key=lambda g: -g.count
+        (ObjectGroup(a.first, a.count, a.original_kind) for a in objects.values()),
+        key=lambda g: -g.count,
     )
     return Summary(tuple(pgroups), tuple(ogroups), len(frames))
 

@@ -3,6 +3,10 @@
 This is the only module that knows the wire names. Decoding is strict about structure and
 lenient about free text; anything malformed raises :class:`FrameError` (and nothing else).
 Unknown fields are kept in ``extra`` so :func:`encode_frame` forwards a frame unchanged.
+
+It also holds the one JSON reader every file and message reader uses,
+:func:`loads_bounded`: bounded in nesting depth and number size, refusing what JSON cannot
+carry (``NaN``, ``Infinity``, lone surrogates), and raising only :class:`FrameError`.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from itertools import accumulate, repeat
 from typing import Any
 
 from intelivision_desktop.core.model import (
@@ -44,6 +49,12 @@ class FrameError(ValueError):
 
 MAX_ABS_NUMBER = 1e300
 """Numbers beyond this (or huge JSON integers) are refused rather than overflowing."""
+MAX_DEPTH = 64
+"""Deepest nesting of arrays and objects :func:`loads_bounded` accepts by default."""
+MAX_NUMBER_DIGITS = 100
+"""Most digits in one JSON number :func:`loads_bounded` accepts by default (and the largest
+integer, in digits, a decoded frame keeps in its unknown fields)."""
+_MAX_INT: int = 10**MAX_NUMBER_DIGITS
 
 
 def finite(v: int | float) -> bool:
@@ -51,6 +62,185 @@ def finite(v: int | float) -> bool:
     if isinstance(v, int):
         return -(2**63) <= v <= 2**63
     return math.isfinite(v) and abs(v) <= MAX_ABS_NUMBER
+
+
+def _number_ok(v: int | float) -> bool:
+    """A number JSON can carry and a reader here accepts back: finite, not absurdly long."""
+    if isinstance(v, int):
+        return -_MAX_INT < v < _MAX_INT
+    return math.isfinite(v)
+
+
+def _utf8_ok(s: str) -> bool:
+    """False for text with a lone surrogate (it cannot be written as UTF-8)."""
+    if s.isascii():
+        return True
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# --- the bounded JSON reader --------------------------------------------------------------
+
+_BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]+|\\.)*"?|[\[\]{}]', re.DOTALL)
+"""A JSON string (to its closing quote, or to the end if unterminated) or a bracket."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _check_depth(text: str, max_depth: int) -> None:
+    """Refuse text nested deeper than ``max_depth``, counting brackets outside strings
+    (linear, no recursion): json.loads recurses once per level and cannot get deeper than
+    this counts before it fails."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return
+    tokens = _BRACKET_OR_STRING.findall(text)
+    if max(accumulate(map(_DEPTH_STEP.get, tokens, repeat(0))), default=0) > max_depth:
+        raise FrameError(f"JSON nested deeper than {max_depth} levels")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise FrameError(f"not JSON: {name} is not a number JSON can carry")
+
+
+def _find_lone_surrogate(value: Any) -> bool:
+    """True if a string (or key) anywhere in a parsed value has a lone surrogate."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if not _utf8_ok(v):
+                return True
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+def loads_bounded(
+    data: str | bytes | bytearray,
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_number_digits: int = MAX_NUMBER_DIGITS,
+    strict_numbers: bool = True,
+) -> Any:
+    """Parse JSON text from an untrusted file or peer; raises :class:`FrameError` (only) for
+    anything it refuses, never RecursionError, OverflowError or a plain ValueError.
+
+    Refused: invalid JSON or encoding (bytes may be UTF-8, -16 or -32, as json.loads reads
+    them); nesting deeper than ``max_depth`` (checked by a linear scan before parsing, so a
+    line of 100,000 ``[`` costs no recursion); a number with more than
+    ``max_number_digits`` digits or whose value overflows a float (``1e400``); the
+    non-standard ``NaN``, ``Infinity`` and ``-Infinity``; text with a lone surrogate
+    (``"\\ud800"``: no UTF-8 file can hold it). No size cap: callers cap what they read.
+
+    ``strict_numbers=False`` is for a reader that judges each number itself (a serial
+    board's flat line, where one bad field must not cost the line): ``NaN``, ``Infinity``
+    and floats beyond range come back as float NaN / ±inf, integers up to
+    ``max_number_digits`` digits as ints.
+    """
+    if isinstance(data, bytes | bytearray):
+        try:
+            text = bytes(data).decode(json.detect_encoding(data))
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise FrameError(f"not JSON: {exc}") from None
+    elif isinstance(data, str):
+        text = data
+        if not _utf8_ok(text):
+            raise FrameError("not JSON: text with a lone surrogate")
+    else:
+        raise FrameError(f"not JSON: expected text or bytes, got {type(data).__name__}")
+    _check_depth(text, max_depth)
+    try:
+        if not strict_numbers:
+            value = _loads_lenient(text, max_number_digits)
+        elif _needs_number_checks(text, max_number_digits):
+            value = _loads_checked(text, max_number_digits)
+        else:
+            value = json.loads(text, parse_constant=_refuse_constant)
+    except FrameError:
+        raise
+    except RecursionError:
+        raise FrameError("JSON nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # JSONDecodeError, int digit limit
+        raise FrameError(f"not JSON: {exc}") from None
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _find_lone_surrogate(value):
+        raise FrameError("not JSON: text with a lone surrogate escape")
+    return value
+
+
+_number_gate_cache: dict[int, re.Pattern[str]] = {}
+
+
+def _needs_number_checks(text: str, max_digits: int) -> bool:
+    """Whether some number might be too long or overflow a float: a run of digits near the
+    limit, or an exponent of three digits or more. Without one, json.loads' own (fast)
+    number parsing is safe: mantissa < 10**200 times at most 10**99 stays finite."""
+    gate = _number_gate_cache.get(max_digits)
+    if gate is None:
+        run = max(1, min(max_digits + 1, 200))
+        gate = _number_gate_cache[max_digits] = re.compile(rf"\d{{{run}}}|[eE]\+?\d{{3}}")
+    return gate.search(text) is not None
+
+
+def _loads_checked(text: str, max_digits: int) -> Any:
+    def parse_int(s: str) -> int:
+        if len(s) - (s[0] == "-") > max_digits:
+            raise FrameError(f"number with more than {max_digits} digits")
+        return int(s)
+
+    def parse_float(s: str) -> float:
+        if sum(c.isdigit() for c in s) > max_digits:
+            raise FrameError(f"number with more than {max_digits} digits")
+        v = float(s)
+        if not math.isfinite(v):
+            raise FrameError(f"number {s[:20]}… too large for a float")
+        return v
+
+    return json.loads(
+        text, parse_constant=_refuse_constant, parse_int=parse_int, parse_float=parse_float
+    )
+
+
+def _loads_lenient(text: str, max_digits: int) -> Any:
+    if not _needs_number_checks(text, max_digits):
+        return json.loads(text)
+
+    def parse_int(s: str) -> int:
+        if len(s) - (s[0] == "-") > max_digits:
+            raise FrameError(f"number with more than {max_digits} digits")
+        return int(s)
+
+    return json.loads(text, parse_int=parse_int)
+
+
+def json_safe(value: Any, *, max_depth: int = MAX_DEPTH) -> Any:
+    """A copy of ``value`` that :func:`dumps` can always write: non-finite floats and
+    integers too long to print become null, text with lone surrogates gets U+FFFD in their
+    place, keys become text, tuples lists, other objects their ``str``, and anything nested
+    deeper than ``max_depth`` null. For free-form detail (a backend's raw message), never for
+    wire frames, which are refused instead."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if value.bit_length() < 14_000 else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return value if _utf8_ok(value) else value.encode("utf-8", "replace").decode("utf-8")
+    if max_depth <= 0:
+        return None
+    if isinstance(value, Mapping):
+        return {json_safe(str(k)): json_safe(v, max_depth=max_depth - 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v, max_depth=max_depth - 1) for v in value]
+    return json_safe(str(value))
 
 
 def copy_json(v: Any) -> Any:
@@ -115,6 +305,8 @@ def _text(obj: Mapping[str, Any], key: str, default: str, where: str) -> str:
         raise FrameError(f"{where}.{key}: expected text, got {type(v).__name__}")
     if len(v) > MAX_TEXT:
         raise FrameError(f"{where}.{key}: text longer than {MAX_TEXT} characters")
+    if not _utf8_ok(v):
+        raise FrameError(f"{where}.{key}: text with a lone surrogate")
     return v
 
 
@@ -123,14 +315,29 @@ def _opt_text(obj: Mapping[str, Any], key: str, where: str) -> str | None:
     if v is None:
         return None
     if isinstance(v, int | float) and not isinstance(v, bool):
+        if not finite(v):
+            raise FrameError(f"{where}.{key}: not a finite number")
         return str(v)
     return _text(obj, key, "", where)
 
 
-def _number(obj: Mapping[str, Any], key: str, where: str) -> float | None:
+_NUMERIC_TEXT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
+
+
+def _number(
+    obj: Mapping[str, Any], key: str, where: str, tally: list[int] | None = None
+) -> float | None:
+    """A number field. With ``tally``, numeric text (``"0.9"``) is read as the number
+    JavaScript compares it as, and counted in ``tally[0]``; other text is an error."""
     v = obj.get(key)
     if v is None:
         return None
+    if isinstance(v, str) and tally is not None:
+        if len(v) <= MAX_TEXT and _NUMERIC_TEXT.fullmatch(v):
+            v = float(v)
+            tally[0] += 1
+        else:
+            raise FrameError(f"{where}.{key}: expected a number, got text {v!r:.40}")
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise FrameError(f"{where}.{key}: expected a number, got {type(v).__name__}")
     if not finite(v):
@@ -139,18 +346,29 @@ def _number(obj: Mapping[str, Any], key: str, where: str) -> float | None:
 
 
 def _check_extra(value: Any, where: str, depth: int = 0) -> None:
+    """Unknown fields must be what JSON carries and a recording reads back: finite numbers,
+    integers of at most MAX_NUMBER_DIGITS digits (64-bit ids pass: never converted), UTF-8
+    text, bounded nesting."""
     if depth > MAX_EXTRA_DEPTH:
         raise FrameError(f"{where}: nested deeper than {MAX_EXTRA_DEPTH} levels")
     if isinstance(value, dict):
         for k, v in value.items():
-            _check_extra(v, f"{where}.{k}", depth + 1)
+            if not isinstance(k, str) or not _utf8_ok(k):
+                raise FrameError(f"{where}: a key that is not UTF-8 text")
+            _check_extra(v, f"{where}.{k:.40}", depth + 1)
     elif isinstance(value, list):
         if len(value) > 10_000:
             raise FrameError(f"{where}: list longer than 10000 items")
         for v in value:
             _check_extra(v, where, depth + 1)
-    elif isinstance(value, float) and not finite(value):  # big ints pass: never converted
-        raise FrameError(f"{where}: not a finite number")
+    elif isinstance(value, str):
+        if not _utf8_ok(value):
+            raise FrameError(f"{where}: text with a lone surrogate")
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not _number_ok(value):
+            raise FrameError(f"{where}: not a finite number JSON can carry")
+    elif value is not None and not isinstance(value, bool):
+        raise FrameError(f"{where}: {type(value).__name__} is not a JSON value")
 
 
 def _extra(obj: Mapping[str, Any], known: Any, where: str) -> dict[str, Any]:
@@ -171,7 +389,10 @@ def _list(frame: Mapping[str, Any], key: str) -> list[Any]:
     return v
 
 
-def _blendshapes(value: Any, where: str) -> tuple[Blendshape, ...]:
+_BLENDSHAPE_KEYS = ("name", "categoryName", "score")
+
+
+def _blendshapes(value: Any, where: str, tally: list[int] | None) -> tuple[Blendshape, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -183,15 +404,21 @@ def _blendshapes(value: Any, where: str) -> tuple[Blendshape, ...]:
         w = f"{where}.blendshapes[{i}]"
         if not isinstance(b, dict):
             raise FrameError(f"{w}: expected an object, got {type(b).__name__}")
-        name = _text(b, "name", "", w) or _text(b, "categoryName", "", w)
-        score = _number(b, "score", w)
-        if not name or score is None:
+        name = _text(b, "name", "", w)
+        category = _text(b, "categoryName", "", w)
+        score = _number(b, "score", w, tally)
+        if not (name or category) or score is None:
             raise FrameError(f"{w}: needs a name and a score")
+        if len(b) > 2:
+            _extra(b, _BLENDSHAPE_KEYS, w)
+        name = name or category
         out.append(Blendshape(name, score))
     return tuple(out)
 
 
-def decode_person(p: Any, where: str = "personas[0]") -> Person:
+def decode_person(p: Any, where: str = "personas[0]", tally: list[int] | None = None) -> Person:
+    """Decode one ``personas`` entry. With ``tally``, numeric text in ``confianza`` and
+    blendshape ``score`` is read as a number and counted in ``tally[0]``."""
     if not isinstance(p, dict):
         raise FrameError(f"{where}: expected an object, got {type(p).__name__}")
     return Person(
@@ -199,14 +426,17 @@ def decode_person(p: Any, where: str = "personas[0]") -> Person:
         distance=parse_distance(p.get("distancia")),
         expression=_text(p, "expresion", "no_detectada", where),
         gesture=_text(p, "gesto", "ninguno", where),
-        confidence=_number(p, "confianza", where),
+        confidence=_number(p, "confianza", where, tally),
         id=_opt_text(p, "id", where),
-        blendshapes=_blendshapes(p.get("blendshapes"), where),
+        blendshapes=_blendshapes(p.get("blendshapes"), where, tally),
         extra=_extra(p, PERSON_KEYS, where),
     )
 
 
-def decode_object(o: Any, where: str = "objetos[0]") -> DetectedObject:
+def decode_object(
+    o: Any, where: str = "objetos[0]", tally: list[int] | None = None
+) -> DetectedObject:
+    """Decode one ``objetos`` entry (``tally``: as :func:`decode_person`)."""
     if not isinstance(o, dict):
         raise FrameError(f"{where}: expected an object, got {type(o).__name__}")
     return DetectedObject(
@@ -215,7 +445,7 @@ def decode_object(o: Any, where: str = "objetos[0]") -> DetectedObject:
         direction=_text(o, "direccion", "frente", where),
         speed=_opt_text(o, "velocidad", where),
         distance=parse_distance(o.get("distancia")),
-        confidence=_number(o, "confianza", where),
+        confidence=_number(o, "confianza", where, tally),
         id=_opt_text(o, "id", where),
         extra=_extra(o, OBJECT_KEYS, where),
     )
@@ -225,7 +455,11 @@ def decode_frame(obj: Any, *, device_id: str, arrival_ms: float, owned: bool = F
     """Decode a parsed ``sensor-data`` payload. Raises :class:`FrameError` if malformed.
 
     The payload is kept for forwarding; it is copied unless ``owned`` says the caller hands
-    it over (a dict fresh from ``json.loads`` that nobody else holds).
+    it over (a dict fresh from ``json.loads`` that nobody else holds). A value JSON cannot
+    carry (NaN, ±Infinity, a lone surrogate, an integer of more than MAX_NUMBER_DIGITS digits)
+    is refused wherever it is, unknown fields included. Numeric text in ``confianza`` and a
+    blendshape's ``score`` (``"0.9"``) is read as a number, as JavaScript compares it, and
+    counted in :attr:`Frame.coerced`; other text there is an error.
     """
     if not isinstance(obj, dict):
         raise FrameError(f"frame: expected a JSON object, got {type(obj).__name__}")
@@ -240,8 +474,13 @@ def decode_frame(obj: Any, *, device_id: str, arrival_ms: float, owned: bool = F
     cam = obj.get("cameraActive")
     if cam is not None and not isinstance(cam, bool):
         raise FrameError(f"cameraActive: expected true or false, got {type(cam).__name__}")
-    people = tuple(decode_person(p, f"personas[{i}]") for i, p in enumerate(_list(obj, "personas")))
-    objects = tuple(decode_object(o, f"objetos[{i}]") for i, o in enumerate(_list(obj, "objetos")))
+    tally = [0]
+    people = tuple(
+        decode_person(p, f"personas[{i}]", tally) for i, p in enumerate(_list(obj, "personas"))
+    )
+    objects = tuple(
+        decode_object(o, f"objetos[{i}]", tally) for i, o in enumerate(_list(obj, "objetos"))
+    )
     return Frame(
         device_id=device_id,
         arrival_ms=arrival_ms,
@@ -250,20 +489,28 @@ def decode_frame(obj: Any, *, device_id: str, arrival_ms: float, owned: bool = F
         people=people,
         objects=objects,
         extra=_extra(obj, FRAME_KEYS, "frame"),
+        coerced=tally[0],
         wire=obj if owned else copy_json(obj),
     )
 
 
 def loads(data: str | bytes) -> Any:
-    """Parse JSON text with a size cap; raises :class:`FrameError` on any failure."""
+    """A wire message or device line: :func:`loads_bounded` with a size cap of
+    MAX_FRAME_BYTES and lenient numbers (NaN, ±inf and integers up to 4,300 digits come back
+    as Python reads them, for a line parser that judges each field; :func:`decode_frame`
+    refuses them in a frame). Raises :class:`FrameError` only."""
     if len(data) > MAX_FRAME_BYTES:
         raise FrameError(f"message of {len(data)} bytes, more than {MAX_FRAME_BYTES}")
-    try:
-        return json.loads(data)
-    except RecursionError:
-        raise FrameError("JSON nested too deeply") from None
-    except (ValueError, TypeError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        raise FrameError(f"not JSON: {exc}") from None
+    return loads_bounded(data, max_number_digits=4300, strict_numbers=False)
+
+
+def loads_strict(data: str | bytes, *, max_bytes: int = MAX_FRAME_BYTES) -> Any:
+    """A record of a file of ours (a recording line, a settings document): size cap, then
+    :func:`loads_bounded` with its defaults (no NaN or ±Infinity, numbers of at most
+    MAX_NUMBER_DIGITS digits, nesting at most MAX_DEPTH). Raises :class:`FrameError` only."""
+    if len(data) > max_bytes:
+        raise FrameError(f"{len(data)} bytes, more than {max_bytes}")
+    return loads_bounded(data)
 
 
 def decode_frame_json(data: str | bytes, *, device_id: str, arrival_ms: float) -> Frame:
@@ -292,7 +539,9 @@ def encode_person(p: Person, *, count: int | None = None) -> dict[str, Any]:
     return d
 
 
-def encode_object(o: DetectedObject, *, count: int | None = None) -> dict[str, Any]:
+def encode_object(
+    o: DetectedObject, *, count: int | None = None, original_kind: str | None = None
+) -> dict[str, Any]:
     d: dict[str, Any] = {"tipo": o.kind, "movimiento": o.movement, "direccion": o.direction}
     if o.speed is not None:
         d["velocidad"] = o.speed
@@ -302,6 +551,8 @@ def encode_object(o: DetectedObject, *, count: int | None = None) -> dict[str, A
     if o.id is not None:
         d["id"] = o.id
     d.update(o.extra)
+    if original_kind is not None:
+        d["tipoOriginal"] = original_kind
     if count is not None:
         d["count"] = count
     return d
@@ -327,27 +578,34 @@ def encode_summary(s: Summary) -> dict[str, Any]:
     """The backend's ``dataUsed`` object."""
     return {
         "personas": [encode_person(g.person, count=g.count) for g in s.people],
-        "objetos": [encode_object(g.obj, count=g.count) for g in s.objects],
+        "objetos": [
+            encode_object(g.obj, count=g.count, original_kind=g.original_kind) for g in s.objects
+        ],
         "totalDatos": s.total_frames,
     }
 
 
 def decode_summary(obj: Any) -> Summary:
-    """Parse a ``dataUsed`` object (as sent by the Socket.IO backend or stored in recordings)."""
+    """Parse a ``dataUsed`` object (as sent by the Socket.IO backend or stored in recordings).
+
+    ``tipoOriginal`` is optional (recordings made before it was kept have none)."""
     if not isinstance(obj, dict):
         raise FrameError(f"dataUsed: expected an object, got {type(obj).__name__}")
     people = []
     for i, p in enumerate(_list(obj, "personas")):
-        person = decode_person(p, f"dataUsed.personas[{i}]")
+        person = decode_person(p, f"dataUsed.personas[{i}]", [0])
         count = person.extra.get("count", 1)
         extra = {k: v for k, v in person.extra.items() if k != "count"}
         people.append(PersonGroup(_replace_extra(person, extra), _count(count)))
     objects = []
     for i, o in enumerate(_list(obj, "objetos")):
-        ob = decode_object(o, f"dataUsed.objetos[{i}]")
+        ob = decode_object(o, f"dataUsed.objetos[{i}]", [0])
         count = ob.extra.get("count", 1)
-        extra = {k: v for k, v in ob.extra.items() if k != "count"}
-        objects.append(ObjectGroup(_replace_extra(ob, extra), _count(count)))
+        original = ob.extra.get("tipoOriginal")
+        if original is not None and (not isinstance(original, str) or len(original) > MAX_TEXT):
+            raise FrameError(f"dataUsed.objetos[{i}].tipoOriginal: expected text")
+        extra = {k: v for k, v in ob.extra.items() if k not in ("count", "tipoOriginal")}
+        objects.append(ObjectGroup(_replace_extra(ob, extra), _count(count), original))
     total = obj.get("totalDatos", 0)
     return Summary(tuple(people), tuple(objects), _count(total))
 

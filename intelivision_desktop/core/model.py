@@ -99,6 +99,9 @@ class Frame:
     """True when timestamp_ms is a live device's own clock (a device served by this app): it
     may go to a deployed backend as is. Sources that replay, generate or read boards leave it
     False and the link stamps frames with the send time."""
+    coerced: int = field(default=0, compare=False)
+    """Numeric text read as numbers while decoding (``"confianza": "0.9"``, a blendshape's
+    ``"score": "0.82"``), as JavaScript compares them; callers may count them."""
     wire: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
     """The payload exactly as received (forwarded and recorded as is); None if built here."""
 
@@ -119,6 +122,9 @@ class ObjectGroup:
     obj: DetectedObject
     """The first object of the group, its kind translated to Spanish."""
     count: int
+    original_kind: str | None = None
+    """The first object's kind as received, before translation (wire: ``tipoOriginal``);
+    None when unknown (a summary recorded before it was kept)."""
 
 
 @dataclass(frozen=True, slots=True)

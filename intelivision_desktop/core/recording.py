@@ -34,7 +34,7 @@ from intelivision_desktop.core.codec import (
     encode_frame,
     encode_summary,
     finite,
-    loads,
+    loads_strict,
 )
 from intelivision_desktop.core.model import Description, Frame
 
@@ -188,7 +188,7 @@ class RecordingParser:
         if not line.strip():
             return None
         try:
-            obj = loads(line)
+            obj = loads_strict(line)
             return self._record(obj)
         except FrameError as exc:
             self._bad(str(exc))

@@ -467,6 +467,13 @@ def test_summary_counts_frames_without_detections() -> None:
         ("plant", "planta"),
         ("bag", "bolsa"),
         ("backpack", "mochila"),
+        ("computer", "computadora"),
+        ("pc", "PC"),
+        ("screen", "pantalla"),
+        ("keyboard", "teclado"),
+        ("mouse", "ratón"),
+        ("window", "ventana"),
+        ("wall", "pared"),
         ("giraffe", "giraffe"),  # unknown names pass through
         ("coche", "coche"),  # already Spanish
         ("traffic light", "traffic light"),

@@ -406,13 +406,18 @@ def test_object_not_an_object() -> None:
         ({"personas": [{"blendshapes": "mouthSmile_L"}]}, ("personas[0]", "blendshapes")),
         ({"personas": [{"blendshapes": [0.5]}]}, ("personas[0]", "blendshapes")),
         (
-            {"personas": [{}, {"blendshapes": [{"name": "jawOpen", "score": "0.5"}]}]},
+            {"personas": [{}, {"blendshapes": [{"name": "jawOpen", "score": "0.5 pts"}]}]},
             ("personas[1]", "blendshapes", "score"),
         ),
         ({"objetos": [{"tipo": 3}]}, ("objetos[0]", "tipo")),
         ({"objetos": [{"movimiento": None}, {"movimiento": 1}]}, ("objetos[1]", "movimiento")),
         ({"objetos": [{"direccion": False}]}, ("objetos[0]", "direccion")),
-        ({"objetos": [{"confianza": "0.7"}]}, ("objetos[0]", "confianza")),
+        ({"objetos": [{"confianza": "alta"}]}, ("objetos[0]", "confianza")),
+        ({"objetos": [{"confianza": ""}]}, ("objetos[0]", "confianza")),
+        ({"personas": [{"confianza": "0x10"}]}, ("personas[0]", "confianza")),
+        ({"personas": [{"confianza": "NaN"}]}, ("personas[0]", "confianza")),
+        ({"personas": [{"confianza": "Infinity"}]}, ("personas[0]", "confianza")),
+        ({"personas": [{"confianza": "1e400"}]}, ("personas[0]", "confianza")),
     ],
 )
 def test_wrong_field_types(frame: dict[str, Any], fragments: tuple[str, ...]) -> None:
