@@ -4,6 +4,11 @@
   settings, logs or data: XDG folders and the log folder point into a temporary directory.
 - Tests that use ``qapp``/``qtbot``/``qloop`` are marked ``gui`` automatically, so
   ``pytest -m "not gui"`` runs the fast Qt-free suite.
+- No secret reaches disk: at the end of the session every file written under pytest's
+  temporary folder and the test home (logs, settings, data) is searched for the suite's test
+  tokens (:data:`TEST_TOKENS`); one found fails the run with the files named. Tests hand these
+  tokens to the app (``--token``, ``?token=``, backends); a test that deliberately writes a
+  secret into an input file uses another value (``tok-SECRET``, ``tok-LOG1`` …).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +30,64 @@ for var in ("AGGREGATION_WINDOW_MS", "MAX_AGGREGATION_SIZE", "AWS_BEARER_TOKEN_B
     os.environ.pop(var, None)
 
 GUI_FIXTURES = {"qapp", "qtbot", "qloop", "window"}
+
+TEST_TOKENS: tuple[str, ...] = (
+    "s3cret",
+    "hunter2",
+    "tok123",
+    "tok-STATE",
+    "tok-PROBLEM",
+    "tok-EXTRA",
+    "iv-test-token-7f3a9c",
+)
+"""Secrets the suite gives the app; none may appear in any file the app writes."""
+SCAN_SKIP_SUFFIXES = (".py", ".pyc")
+_SCAN_BLOCK = 1 << 20
+
+
+def files_with_tokens(
+    roots: Iterable[Path], tokens: Iterable[str] = TEST_TOKENS
+) -> list[tuple[Path, str]]:
+    """(file, token) for every file under ``roots`` (not ``.py``) holding one of ``tokens``."""
+    needles = [t.encode() for t in tokens]
+    overlap = max((len(n) for n in needles), default=1) - 1
+    hits: list[tuple[Path, str]] = []
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for dirpath, _dirs, names in os.walk(root):
+            for name in names:
+                path = Path(dirpath) / name
+                if name.endswith(SCAN_SKIP_SUFFIXES) or not path.is_file():
+                    continue
+                found = _tokens_in(path, needles, overlap)
+                hits += [(path, t.decode()) for t in found]
+    return hits
+
+
+def _tokens_in(path: Path, needles: list[bytes], overlap: int) -> list[bytes]:
+    found: list[bytes] = []
+    try:
+        with path.open("rb") as fh:
+            tail = b""
+            while block := fh.read(_SCAN_BLOCK):
+                window = tail + block
+                found += [n for n in needles if n not in found and n in window]
+                tail = window[-overlap:] if overlap else b""
+    except OSError:
+        return []
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_test_token_on_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Fails the run if a test token reached any file the tests made the app write."""
+    base = tmp_path_factory.getbasetemp()
+    yield
+    hits = files_with_tokens([base, _HOME])
+    if hits:
+        listed = "\n".join(f"  {path}: {token!r}" for path, token in hits)
+        pytest.fail(f"test tokens written to disk:\n{listed}", pytrace=False)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from intelivision_desktop import __version__
-from intelivision_desktop.app.logs import APP_NAME, log_dir
+from intelivision_desktop.app.logs import APP_NAME, latest_log_file, log_dir
 from intelivision_desktop.app.settings import config_dir, settings_path
 from intelivision_desktop.core.redact import redact
 from intelivision_desktop.io.resources import recordings_dir
@@ -29,6 +29,10 @@ APP_TITLE = "InteliVision Desktop"
 NOT_INSTALLED = "not installed"
 LOG_TAIL_LINES = 50
 MAX_LINE_CHARS = 400
+"""Longest line or value kept; a longer one is cut (after redaction, so a cut never leaves a
+secret's head unrecognised)."""
+MAX_SECTION_LINES = 200
+"""Most lines kept per section."""
 
 PACKAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("PySide6", ("PySide6", "PySide6-Essentials")),
@@ -86,7 +90,7 @@ def current_log_file() -> Path:
     for handler in logging.getLogger().handlers:
         if isinstance(handler, logging.FileHandler):
             return Path(handler.baseFilename)
-    return log_dir() / f"{APP_NAME}.log"
+    return latest_log_file() or log_dir() / f"{APP_NAME}.log"
 
 
 recordings_folder = recordings_dir
@@ -127,9 +131,27 @@ def tail_lines(path: Path, n: int = LOG_TAIL_LINES, *, max_bytes: int = 1 << 20)
 # --- the text -------------------------------------------------------------------------------
 
 
+def clip(text: str, limit: int = MAX_LINE_CHARS) -> str:
+    """``text`` redacted, on one line, and cut to ``limit`` characters. Linear in the text."""
+    text = redact(text)
+    if "\n" in text or "\r" in text:
+        text = text.replace("\r", " ").replace("\n", " ⏎ ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bounded(lines: list[str]) -> list[str]:
+    if len(lines) <= MAX_SECTION_LINES:
+        return lines
+    return [*lines[:MAX_SECTION_LINES], f"… ({len(lines) - MAX_SECTION_LINES} more lines)"]
+
+
 def _table(rows: list[tuple[str, str]]) -> list[str]:
-    width = max((len(k) for k, _ in rows), default=0)
-    return [f"{k.ljust(width)}  {v}" for k, v in rows]
+    shown = [(clip(k, 60), clip(v)) for k, v in rows[:MAX_SECTION_LINES]]
+    width = max((len(k) for k, _ in shown), default=0)
+    out = [f"{k.ljust(width)}  {v}" for k, v in shown]
+    if len(rows) > MAX_SECTION_LINES:
+        out.append(f"… ({len(rows) - MAX_SECTION_LINES} more lines)")
+    return out
 
 
 def _system() -> list[tuple[str, str]]:
@@ -227,9 +249,7 @@ def _log_tail(log_file: Path, n: int) -> list[str]:
         return [f"(cannot read {log_file}: {exc.strerror or exc})"]
     if not lines:
         return ["(the log file is empty)"]
-    return [
-        line if len(line) <= MAX_LINE_CHARS else line[: MAX_LINE_CHARS - 1] + "…" for line in lines
-    ]
+    return _bounded([clip(line) for line in lines])
 
 
 def diagnostics_text(

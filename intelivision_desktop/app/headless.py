@@ -11,6 +11,7 @@ from typing import TextIO
 
 from intelivision_desktop.core.codec import dumps
 from intelivision_desktop.core.model import Description, Event, LinkState, Problem, StateChange
+from intelivision_desktop.core.redact import redact
 from intelivision_desktop.core.session import Session
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def description_json(d: Description, source_url: str) -> str:
             "source": d.source,
             "fallback": d.fallback,
             "latency_ms": None if d.latency_ms is None else round(d.latency_ms, 3),
-            "frames_from": source_url,
+            "frames_from": redact(source_url),
         }
     )
 

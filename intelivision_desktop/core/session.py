@@ -27,6 +27,7 @@ from intelivision_desktop.core.model import (
     StateChange,
 )
 from intelivision_desktop.core.ports import Analyzer, Recorder, Source
+from intelivision_desktop.core.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,9 @@ class Session:
         self._counts[kind] += n
 
     def set_state(self, component: str, state: LinkState, detail: str = "") -> None:
+        """Publish a component's state. ``detail`` is redacted here, so no component can put
+        a token on the status line, in the log or in a recording."""
+        detail = redact(detail)
         if self.states.get(component) == (state, detail):
             return
         self.states[component] = (state, detail)
@@ -204,6 +208,8 @@ class Session:
         self._emit(StateChange(component, state, detail))
 
     def problem(self, component: str, kind: str, message: str, count: int = 1) -> None:
+        """Count and publish a problem; ``message`` is redacted (see :meth:`set_state`)."""
+        message = redact(message)
         self._problems[kind] += count
         if kind == "malformed":
             self._counts["malformed"] += count

@@ -93,7 +93,9 @@ def test_headless_demo_prints_one_json_line_per_description(tmp_path: Path) -> N
     times = [dt.datetime.fromisoformat(str(d["time"])) for d in out]
     assert times == sorted(times)
     # Logs went to the folder we chose (never the user's), with the start-up line.
-    log_file = tmp_path / "logs" / "intelivision-desktop.log"
+    # One file per process, named with its pid (instances never share a file).
+    (log_file,) = (tmp_path / "logs").glob("intelivision-desktop-*.log")
+    assert re.fullmatch(r"intelivision-desktop-\d{8}-\d{6}-\d+\.log", log_file.name)
     assert "startup complete" in log_file.read_text(encoding="utf-8")
 
 
