@@ -19,6 +19,7 @@ records and records into lines.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ from intelivision_desktop.core.codec import (
     encode_frame,
     encode_summary,
     finite,
+    json_safe,
     loads_strict,
 )
 from intelivision_desktop.core.model import Description, Frame
@@ -89,6 +91,8 @@ def header_line(
     analyzer: str,
     settings: Mapping[str, Any] | None = None,
 ) -> str:
+    """The header record; ``settings`` are written through :func:`json_safe` (a value JSON
+    cannot carry becomes null rather than costing the recording its header)."""
     return dumps(
         {
             "type": "header",
@@ -98,12 +102,15 @@ def header_line(
             "created_ms": created_ms,
             "source": source,
             "analyzer": analyzer,
-            "settings": dict(settings or {}),
+            "settings": json_safe(dict(settings or {})),
         }
     )
 
 
 def frame_line(frame: Frame) -> str:
+    """A frame record: the wire payload as received, and when it arrived (``device_clock``
+    and ``coerced`` are not written: they are read back as False and 0). ValueError if the
+    frame holds something JSON cannot carry (decoded frames never do)."""
     return dumps(
         {
             "type": "frame",
@@ -117,25 +124,36 @@ def frame_line(frame: Frame) -> str:
 def samples_line(device_id: str, t_ms: FloatArray, columns: Mapping[str, FloatArray]) -> str:
     """A block of raw numeric samples: ``{"type":"samples","device":…,"t":[…],"values":{…}}``.
 
-    NaN (a missing value) is written as null.
+    NaN (a missing value) and ±inf (which the parser reads as missing) are written as null.
+    ValueError if a time is not finite.
     """
+    times = [float(x) for x in t_ms]
+    if not all(map(math.isfinite, times)):
+        raise ValueError(f"samples of {device_id!r}: times must be finite numbers")
     return dumps(
         {
             "type": "samples",
             "device": device_id,
-            "t": [float(x) for x in t_ms],
-            "values": {k: [None if x != x else float(x) for x in v] for k, v in columns.items()},
+            "t": times,
+            "values": {
+                k: [x if math.isfinite(x) else None for x in map(float, v)]
+                for k, v in columns.items()
+            },
         }
     )
 
 
 def description_line(d: Description) -> str:
+    """A description record. Its ``detail`` (free-form: a backend's raw message, a trace) is
+    written through :func:`json_safe`: a non-finite number there (a NaN ``timestamp``)
+    becomes null, and text with a lone surrogate (there and in the text itself) gets U+FFFD,
+    so the description is still recorded. ValueError if its own times are not finite."""
     rec: dict[str, Any] = {
         "type": "description",
         "t": d.t_ms,
-        "device": d.device_id,
-        "text": d.text,
-        "source": d.source,
+        "device": json_safe(d.device_id),
+        "text": json_safe(d.text),
+        "source": json_safe(d.source),
         "fallback": d.fallback,
         "latency_ms": d.latency_ms,
         "window_start": d.window_start_ms,
@@ -144,7 +162,7 @@ def description_line(d: Description) -> str:
     if d.summary is not None:
         rec["dataUsed"] = encode_summary(d.summary)
     if d.detail:
-        rec["detail"] = dict(d.detail)
+        rec["detail"] = json_safe(dict(d.detail))
     return dumps(rec)
 
 

@@ -7,9 +7,9 @@ Used by replays to know their length and to seek, and by the recordings browser.
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
+
+from intelivision_desktop.core.codec import FrameError, finite, loads_bounded
 
 
 def line_time(line: bytes, *, data_only: bool = False) -> float | None:
@@ -18,10 +18,12 @@ def line_time(line: bytes, *, data_only: bool = False) -> float | None:
     Frames and descriptions: ``t``; sample blocks: their last sample; plain wire frames:
     ``timestamp``. ``data_only``: None for descriptions too (a replay's timeline is its
     frames and samples). Used to index and seek; the parser still decides what a line is.
+    A line the bounded reader refuses (too deep, huge or non-finite numbers, not JSON) has
+    no time.
     """
     try:
-        obj = json.loads(line)
-    except ValueError:
+        obj = loads_bounded(line)
+    except FrameError:
         return None
     if not isinstance(obj, dict):
         return None
@@ -36,7 +38,7 @@ def line_time(line: bytes, *, data_only: bool = False) -> float | None:
         t = obj.get("timestamp")
     else:
         return None
-    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t):
+    if isinstance(t, bool) or not isinstance(t, int | float) or not finite(t):
         return None
     return float(t)
 
