@@ -2,35 +2,63 @@
 
 One port serves what the deployed backends serve (PROTOCOL.md §2 and §6):
 
-- Socket.IO at ``/socket.io/``: events ``sensor-data`` and ``ping``; answers
-  ``ai-description`` (``description``, ``timestamp``, ``dataUsed``, ``fallback``), ``error``
-  and ``pong``; ``GET /`` and ``GET /health`` with the backend's fields;
+- Socket.IO at ``/socket.io/`` as the Node backend serves it: events ``sensor-data`` and
+  ``ping``; answers ``ai-description`` (``description``, ``timestamp``, ``dataUsed``,
+  ``fallback``), ``error`` and ``pong``; socket.io's 1 MB message limit (``maxHttpBufferSize``);
+  engine.io's heartbeat (25 s interval, 20 s timeout) drops devices that stop answering;
+  ``GET /`` → ``{"name", "version", "status", "timestamp", "clients"}`` and ``GET /health`` →
+  ``{"status": "healthy", "timestamp", "uptime", "memory": {rss, heapTotal, heapUsed, external,
+  arrayBuffers}, "clients"}`` with ISO 8601 timestamps (``2026-11-29T11:12:45.824Z``);
 - a plain WebSocket at any other path (``ws://HOST:PORT/dev``) with API Gateway semantics:
-  ``action`` routing, ``{"type": "ai-description", "data": …}`` replies, ``Forbidden`` and
-  ``Internal server error`` frames, the 128 KB limit (close 1009).
+  ``action`` routing, the frame flat (``{"action": "sensor-data", …frame}``) or wrapped
+  (``{"action": "sensor-data", "data": {…frame}}``), ``{"type": "ai-description", "data": …}``
+  replies, ``Forbidden`` and ``Internal server error`` frames, the 128 KB limit (close 1009),
+  the 10 min idle timeout (close 1001 "Going away"; WebSocket pings are not activity) and a
+  WebSocket ping/pong heartbeat that drops half-open connections.
 
 Each connection is a device with its own id; the session's analyzer keeps its aggregation and
 relevance state per device, as the backend does per connection, and each device gets its own
-descriptions back. It is a Source: frames go to the session like any other source's.
+descriptions back. It is a Source: frames go to the session like any other source's, marked as
+stamped by the device's own clock. A frame with neither ``personas`` nor ``objetos`` is counted
+(``no_detections``), never taken silently.
 
-Security: loopback only unless the operator binds another address, and then a token is
-required (query ``?token=``, Socket.IO ``auth``, or ``Authorization: Bearer``); bad tokens are
-refused at the handshake. Per-connection rate and size limits and a connection cap; whatever a
-device sends is decoded defensively and counted when bad.
+Security (every refusal is counted and logged, at most one line per kind every 10 s):
+
+- a token always, loopback included: generated when not given (it is part of the device URLs
+  shown to the operator); ``serve://127.0.0.1:3001?token=none`` serves loopback without one
+  (refused beyond loopback). Devices present it as ``?token=``, Socket.IO ``auth`` or
+  ``Authorization: Bearer``; bad tokens are refused at the handshake. ``GET /`` and
+  ``/health`` need it too when bound beyond loopback.
+- an Origin policy, so that no web page in the operator's browser can drive the server: no
+  ``Origin`` (native apps) and the Ionic/Capacitor app origins (``capacitor://localhost``,
+  ``ionic://localhost``, ``http://localhost``, ``https://localhost``) are allowed, any other
+  origin is refused with HTTP 403 on both protocols unless listed in
+  ``?origins=https://a.example,https://b.example`` (``origins=*``: any).
+- per-device rate and size limits and a device cap; at most ``per_address`` open connections
+  from one address (16; ``?per_address=0`` lifts the cap); a connection must complete each HTTP
+  request within ``handshake_timeout`` (10 s) and is closed when idle that long between
+  requests; accept errors (out of file descriptors …) are logged once per 10 s with a count.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import datetime as dt
+import errno
 import hmac
 import ipaddress
 import json
 import logging
+import math
+import os
 import secrets
+import sys
 import time
 import uuid
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -45,7 +73,19 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3001
 MAX_MESSAGE = 128 * 1024
-"""API Gateway's limit, applied to both protocols."""
+"""API Gateway's message limit, on the API Gateway style path."""
+SIO_MAX_MESSAGE = 1_000_000
+"""socket.io's default ``maxHttpBufferSize`` (1e6 bytes), on the Socket.IO path."""
+DEFAULT_PER_ADDRESS = 16
+NO_TOKEN = "none"
+"""``?token=none``: serve loopback without a token (the operator's explicit choice)."""
+APP_ORIGINS = (
+    "capacitor://localhost",
+    "ionic://localhost",
+    "http://localhost",
+    "https://localhost",  # Capacitor 6+ on Android (androidScheme defaults to https)
+)
+"""Origins the Ionic/Capacitor camera apps send; allowed by default."""
 
 
 @dataclass(slots=True)
@@ -55,6 +95,27 @@ class ServerLimits:
     """Frames per second a device may send (bursts up to ``burst``); more are dropped."""
     burst: int = 60
     max_message: int = MAX_MESSAGE
+    """Largest message on the API Gateway style path (larger: close 1009)."""
+    sio_max_message: int = SIO_MAX_MESSAGE
+    """Largest Socket.IO message (larger: the connection is closed, as socket.io does)."""
+    idle_timeout: float = 600.0
+    """API Gateway style path: a connection with no application message for this long is
+    closed with 1001 "Going away" (WebSocket pings are not activity, as on API Gateway)."""
+    ws_heartbeat: float = 30.0
+    """API Gateway style path: a WebSocket ping every this many seconds; no pong within half
+    of it and the connection is dropped (a frozen phone frees its slot)."""
+    sio_ping_interval: float = 25.0
+    """engine.io's heartbeat, as the Node backend's defaults (pingInterval)."""
+    sio_ping_timeout: float = 20.0
+    """… and pingTimeout."""
+    handshake_timeout: float = 10.0
+    """A connection must complete each HTTP request (headers; a POST's body too) within this
+    many seconds, and is closed when idle this long between requests."""
+    per_address: int = DEFAULT_PER_ADDRESS
+    """Open connections from one address (loopback included); more are refused. 0: no cap."""
+    log_every: float = 10.0
+    """Warnings that can repeat (refusals, oversize, accept errors) at most once per kind
+    per this many seconds, with a count of the ones left out."""
 
 
 @dataclass(slots=True)
@@ -71,6 +132,8 @@ class DeviceInfo:
     frames: int = 0
     dropped: int = 0
     malformed: int = 0
+    no_detections: int = 0
+    """Frames with neither ``personas`` nor ``objetos``."""
     last_description: str = ""
     disconnected_at: float | None = None
     _tokens: float = 0.0
@@ -107,6 +170,219 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def http_needs_token(host: str) -> bool:
+    """``GET /`` and ``/health`` need the token when the server is bound beyond loopback."""
+    return not is_loopback_host(host)
+
+
+def normalize_origin(origin: str) -> str:
+    return origin.strip().rstrip("/").lower()
+
+
+def origin_allowed(origin: str | None, allowed: frozenset[str] | None) -> bool:
+    """The Origin policy: no Origin (a native app) is allowed; otherwise the origin must be in
+    ``allowed`` (normalised; None: the operator allowed any)."""
+    if origin is None or not origin.strip():
+        return True
+    return allowed is None or normalize_origin(origin) in allowed
+
+
+def iso_now() -> str:
+    """Now as Node's ``new Date().toISOString()``: ``2026-11-29T11:12:45.824Z``."""
+    now = dt.datetime.now(dt.UTC)
+    return now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def memory_usage() -> dict[str, int]:
+    """Node's ``process.memoryUsage()`` fields in bytes, from their nearest Python equivalents:
+    ``rss`` the resident set size now; ``heapTotal`` the bytes the C allocator holds from the
+    system and ``heapUsed`` the bytes of it in use (glibc ``mallinfo2``; where unavailable,
+    both are the resident size); ``external`` and ``arrayBuffers`` (memory held by native
+    objects and buffers outside the heap) are not tracked separately by CPython: 0."""
+    rss = _rss()
+    heap_total, heap_used = _malloc_stats() or (rss, rss)
+    return {
+        "rss": rss,
+        "heapTotal": heap_total,
+        "heapUsed": heap_used,
+        "external": 0,
+        "arrayBuffers": 0,
+    }
+
+
+def _rss() -> int:
+    with (
+        contextlib.suppress(OSError, ValueError, IndexError),
+        open("/proc/self/statm", encoding="ascii") as f,
+    ):
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    if sys.platform == "win32":
+        return _rss_windows()
+    try:
+        import resource
+    except ImportError:
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the peak, not now
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def _rss_windows() -> int:  # pragma: no cover - Windows only
+    import ctypes
+    from ctypes import wintypes
+
+    class Counters(ctypes.Structure):
+        _fields_ = [
+            ("cb", wintypes.DWORD),
+            ("PageFaultCount", wintypes.DWORD),
+            ("PeakWorkingSetSize", ctypes.c_size_t),
+            ("WorkingSetSize", ctypes.c_size_t),
+            ("QuotaPeakPagedPoolUsage", ctypes.c_size_t),
+            ("QuotaPagedPoolUsage", ctypes.c_size_t),
+            ("QuotaPeakNonPagedPoolUsage", ctypes.c_size_t),
+            ("QuotaNonPagedPoolUsage", ctypes.c_size_t),
+            ("PagefileUsage", ctypes.c_size_t),
+            ("PeakPagefileUsage", ctypes.c_size_t),
+        ]
+
+    try:
+        c = Counters()
+        c.cb = ctypes.sizeof(c)
+        windll: Any = getattr(ctypes, "windll")  # noqa: B009 - absent off Windows
+        handle = windll.kernel32.GetCurrentProcess()
+        if windll.psapi.GetProcessMemoryInfo(handle, ctypes.byref(c), c.cb):
+            return int(c.WorkingSetSize)
+    except (OSError, AttributeError):
+        pass
+    return 0
+
+
+def _malloc_stats() -> tuple[int, int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [
+            (name, ctypes.c_size_t)
+            for name in (
+                "arena",
+                "ordblks",
+                "smblks",
+                "hblks",
+                "hblkhd",
+                "usmblks",
+                "fsmblks",
+                "uordblks",
+                "fordblks",
+                "keepcost",
+            )
+        ]
+
+    try:
+        fn = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):  # not glibc, or glibc < 2.33
+        return None
+    fn.restype = MallInfo2
+    m = fn()
+    return int(m.arena + m.hblkhd), int(m.uordblks + m.hblkhd)
+
+
+class _Connection(asyncio.Protocol):
+    """One TCP connection, in front of aiohttp's handler: the per-address cap and the deadline
+    for each HTTP request (slow or silent clients are closed, not held forever)."""
+
+    def __init__(self, server: DeviceServer, factory: Callable[[], Any]) -> None:
+        self._server = server
+        self._factory = factory
+        self.inner: Any = None
+        self.transport: asyncio.Transport | None = None
+        self.address = "?"
+        self.admitted = False
+        self._busy = 0
+        self._timer: asyncio.TimerHandle | None = None
+
+    # --- asyncio.Protocol ------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        if isinstance(peer, tuple) and peer:
+            self.address = str(peer[0])
+        if not self._server._conn_opened(self):
+            transport.abort()
+            return
+        self.admitted = True
+        self.inner = self._factory()
+        self._server._handlers[self.inner] = self
+        self._arm()
+        self.inner.connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        if self.inner is not None:
+            self.inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        if self.inner is not None:
+            return bool(self.inner.eof_received())
+        return None
+
+    def pause_writing(self) -> None:
+        if self.inner is not None:
+            self.inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        if self.inner is not None:
+            self.inner.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        if self.admitted:
+            self.admitted = False
+            self._server._conn_closed(self)
+        if self.inner is not None:
+            self._server._handlers.pop(self.inner, None)
+            self.inner.connection_lost(exc)
+
+    # --- request deadlines -----------------------------------------------------------------
+
+    def request_started(self, method: str) -> None:
+        """A request's headers are in. A GET may run long (a long poll, a WebSocket); a POST
+        must have its body in within the deadline."""
+        self._busy += 1
+        if method == "POST":
+            self._arm()
+        else:
+            self._disarm()
+
+    def request_ended(self) -> None:
+        self._busy = max(0, self._busy - 1)
+        if self._busy == 0 and self.admitted:
+            self._arm()  # idle between requests: the next one must come within the deadline
+
+    def _arm(self) -> None:
+        self._disarm()
+        timeout = self._server.limits.handshake_timeout
+        if timeout > 0:
+            self._timer = asyncio.get_running_loop().call_later(timeout, self._expire)
+
+    def _disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _expire(self) -> None:
+        self._timer = None
+        if self.transport is not None and not self.transport.is_closing():
+            self._server._slow(self)
+            self.transport.abort()
+
+    def close(self) -> None:
+        self._disarm()
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.abort()
+
+
 class DeviceServer:
     """``serve://HOST:PORT?token=…``: a Source whose frames come from connected devices."""
 
@@ -118,18 +394,41 @@ class DeviceServer:
         port: int = DEFAULT_PORT,
         *,
         token: str | None = None,
+        require_token: bool = True,
+        origins: Iterable[str] | None = (),
         limits: ServerLimits | None = None,
         stage: str = "dev",
     ) -> None:
+        """``token`` None: one is generated. ``require_token=False`` serves loopback without
+        one (refused beyond loopback). ``origins``: browser origins allowed besides the apps'
+        (:data:`APP_ORIGINS`); None allows any origin."""
         self.host = host
         self.port = port
         self.limits = limits or ServerLimits()
         self.stage = stage.strip("/") or "dev"
-        if token is None and not is_loopback_host(host):
-            token = secrets.token_urlsafe(16)  # never open beyond this machine without one
+        self.public = not is_loopback_host(host)
+        """Bound beyond loopback: ``GET /`` and ``/health`` need the token too."""
+        if not require_token:
+            if self.public:
+                raise ValueError(
+                    f"serve://{host}: a token is required beyond loopback (token=none is for"
+                    " 127.0.0.1 only)"
+                )
+            if token is not None:
+                raise ValueError("a token was given and token=none asked: choose one")
+        elif token is None:
+            token = secrets.token_urlsafe(16)
         self.token = token
+        self.allowed_origins: frozenset[str] | None = (
+            None
+            if origins is None or "*" in origins
+            else frozenset(normalize_origin(o) for o in (*APP_ORIGINS, *origins) if o.strip())
+        )
         self.devices: dict[str, DeviceInfo] = {}
         self.refused = 0
+        self.refusals: Counter[str] = Counter()
+        """Refusals by reason: token, origin, devices, address, slow."""
+        self.accept_errors = 0
         self.started = time.monotonic()
         self._sink: SourceSink | None = None
         self._sio: Any = None
@@ -137,6 +436,13 @@ class DeviceServer:
         self._sockets: dict[str, Any] = {}  # device id -> aiohttp WebSocketResponse
         self._send_tasks: set[asyncio.Task[None]] = set()
         self._runner: Any = None
+        self._tcp: asyncio.Server | None = None
+        self._conns: set[_Connection] = set()
+        self._per_address: Counter[str] = Counter()
+        self._handlers: dict[Any, _Connection] = {}  # aiohttp handler -> its connection
+        self._warned: dict[str, tuple[float, int]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._old_handler: Any = None
 
     # --- identity --------------------------------------------------------------------------
 
@@ -156,7 +462,9 @@ class DeviceServer:
 
     def describe(self) -> str:
         shown = self.device_urls()["socketio"].split("?")[0]
-        return f"serving devices at {shown}" + (" (token required)" if self.token else "")
+        return f"serving devices at {shown}" + (
+            " (token required)" if self.token else " (no token: this computer only)"
+        )
 
     # --- Source ----------------------------------------------------------------------------
 
@@ -178,16 +486,20 @@ class DeviceServer:
         import socketio
         from aiohttp import web
 
+        lim = self.limits
         sio = socketio.AsyncServer(
             async_mode="aiohttp",
-            cors_allowed_origins="*",
+            cors_allowed_origins=self._cors_allowed,
             logger=False,
             engineio_logger=False,
-            max_http_buffer_size=self.limits.max_message,
-            ping_interval=25,
-            ping_timeout=20,
+            max_http_buffer_size=lim.sio_max_message,
+            ping_interval=lim.sio_ping_interval,
+            ping_timeout=lim.sio_ping_timeout,
         )
-        app = web.Application(client_max_size=self.limits.max_message)
+        app = web.Application(
+            client_max_size=max(lim.max_message, lim.sio_max_message),
+            middlewares=[self._guard],
+        )
         sio.attach(app)
         self._sio = sio
         app.router.add_get("/", self._root)
@@ -201,34 +513,99 @@ class DeviceServer:
             app, handle_signals=False, access_log=None, shutdown_timeout=1.0
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, reuse_address=True)
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        self._old_handler = loop.get_exception_handler()
+        loop.set_exception_handler(self._loop_exception)
+        factory = self._runner.server
         try:
-            await site.start()
+            self._tcp = await loop.create_server(
+                lambda: _Connection(self, factory), self.host, self.port, reuse_address=True
+            )
         except OSError as exc:
+            loop.set_exception_handler(self._old_handler)
             await self._runner.cleanup()
             raise OSError(
                 f"cannot serve on {self.host}:{self.port}: {exc.strerror or exc}"
             ) from None
-        server = site._server
-        if server is not None and self.port == 0:
-            self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        if self.port == 0:
+            self.port = self._tcp.sockets[0].getsockname()[1]
 
     async def _stop(self) -> None:
         for t in list(self._send_tasks):
             t.cancel()
         await asyncio.gather(*self._send_tasks, return_exceptions=True)
+        if self._tcp is not None:
+            self._tcp.close()  # no new connections
         for ws in list(self._sockets.values()):
             with contextlib.suppress(Exception):
-                await ws.close(code=1001, message=b"server shutting down")
+                await asyncio.wait_for(ws.close(code=1001, message=b"server shutting down"), 2)
         if self._sio is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._sio.shutdown(), 2)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        for conn in list(self._conns):
+            conn.close()
+        if self._tcp is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._tcp.wait_closed(), 2)
+            self._tcp = None
         await end_engineio_leftovers()
+        if self._loop is not None and self._loop.get_exception_handler() == self._loop_exception:
+            self._loop.set_exception_handler(self._old_handler)
         for dev in self.devices.values():
             dev.connected = False
+
+    # --- connections -----------------------------------------------------------------------
+
+    def _conn_opened(self, conn: _Connection) -> bool:
+        cap = self.limits.per_address
+        if cap > 0 and self._per_address[conn.address] >= cap:
+            self._refuse(
+                "address",
+                conn.address,
+                f"connection from {conn.address} refused: {cap} already open from that address",
+            )
+            return False
+        self._per_address[conn.address] += 1
+        self._conns.add(conn)
+        return True
+
+    def _conn_closed(self, conn: _Connection) -> None:
+        self._conns.discard(conn)
+        self._per_address[conn.address] -= 1
+        if self._per_address[conn.address] <= 0:
+            del self._per_address[conn.address]
+
+    def _slow(self, conn: _Connection) -> None:
+        self.refusals["slow"] += 1
+        message = (
+            f"connection from {conn.address} closed: no complete HTTP request within"
+            f" {self.limits.handshake_timeout:g} s"
+        )
+        self._problem("slow_request", message)
+        self._warn("slow_request", message)
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """Accept errors (out of file descriptors …) repeat many times a second: one line per
+        ``log_every`` seconds with a count, never a traceback each."""
+        exc = context.get("exception")
+        message = str(context.get("message", ""))
+        accept = "socket.accept()" in message or "incoming connection" in message
+        if isinstance(exc, OSError) and (
+            accept or exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
+        ):
+            self.accept_errors += 1
+            text = f"cannot accept connections: {exc.strerror or exc}"
+            self._problem("accept_error", text)
+            self._warn("accept_error", text)
+            return
+        if self._old_handler is not None:
+            self._old_handler(loop, context)
+        else:
+            loop.default_exception_handler(context)
 
     # --- shared ----------------------------------------------------------------------------
 
@@ -237,15 +614,34 @@ class DeviceServer:
             return True
         return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
 
+    def _cors_allowed(self, origin: str | None, _environ: Any = None) -> bool:
+        return origin_allowed(origin, self.allowed_origins)
+
     def _problem(self, kind: str, message: str) -> None:
         if self._sink is not None:
             self._sink.problem("source", kind, message)
 
+    def _warn(self, kind: str, message: str) -> None:
+        """A warning that may repeat: at most one line per kind per ``log_every`` seconds."""
+        now = time.monotonic()
+        last, skipped = self._warned.get(kind, (-math.inf, 0))
+        if now - last >= self.limits.log_every:
+            more = f" (and {skipped} more like it since the last report)" if skipped else ""
+            log.warning("%s%s", message, more)
+            self._warned[kind] = (now, 0)
+        else:
+            self._warned[kind] = (last, skipped + 1)
+
+    def _refuse(self, reason: str, address: str, message: str) -> None:
+        self.refused += 1
+        self.refusals[reason] += 1
+        self._problem("refused", message)
+        self._warn(f"refused:{reason}", message)
+
     def _admit(self, protocol: str, address: str, user_agent: str) -> DeviceInfo | None:
         live = sum(1 for d in self.devices.values() if d.connected)
         if live >= self.limits.max_devices:
-            self.refused += 1
-            self._problem("refused", f"device refused: {live} devices connected, the cap")
+            self._refuse("devices", address, f"device refused: {live} devices connected, the cap")
             return None
         device_id = f"{protocol}-{uuid.uuid4().hex[:6]}"
         info = DeviceInfo(device_id, protocol, address, user_agent[:120], time.time())
@@ -283,6 +679,16 @@ class DeviceServer:
             info.malformed += 1
             self._problem("malformed", f"{info.device_id}: {exc}")
             return "Error procesando datos"
+        # a live device stamps its frames on its own clock: forwarded with its time as it is
+        frame = dataclasses.replace(frame, device_clock=True)
+        if "personas" not in data and "objetos" not in data:
+            info.no_detections += 1
+            message = (
+                f"{info.device_id}: a sensor-data frame with neither personas nor objetos"
+                f" (fields: {', '.join(sorted(map(str, data))[:8]) or 'none'})"
+            )
+            self._problem("no_detections", message)
+            self._warn(f"no_detections:{info.device_id}", message)
         info.frames += 1
         info._recent.append(time.monotonic())
         if len(info._recent) > 64:
@@ -329,6 +735,63 @@ class DeviceServer:
 
     # --- HTTP ------------------------------------------------------------------------------
 
+    @property
+    def _guard(self) -> Any:
+        from aiohttp import web
+
+        @web.middleware
+        async def guard(request: Any, handler: Any) -> Any:
+            conn = self._handlers.get(request.protocol)
+            if conn is not None:
+                conn.request_started(request.method)
+            try:
+                return await self._guarded(request, handler)
+            finally:
+                if conn is not None:
+                    conn.request_ended()
+
+        return guard
+
+    async def _guarded(self, request: Any, handler: Any) -> Any:
+        from aiohttp import web
+
+        address = request.remote or "?"
+        origin = request.headers.get("Origin")
+        if not origin_allowed(origin, self.allowed_origins):
+            self._refuse(
+                "origin",
+                address,
+                f"request from {address} refused: Origin {origin[:80]!r} is not allowed"
+                " (serve://…?origins=… allows it)",
+            )
+            return web.Response(status=403, text="Forbidden: origin not allowed\n")
+        sio_path = request.path.startswith("/socket.io")
+        if (
+            request.path in ("/", "/health")
+            and self.public
+            and not self._token_ok(_given_token(request.query, request.headers))
+        ):
+            self._refuse("token", address, f"{request.path} from {address}: no valid token")
+            return web.Response(
+                status=401,
+                text="Unauthorized: token required\n",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if sio_path and request.method == "POST":
+            length = request.content_length
+            if length is not None and length > self.limits.sio_max_message:
+                self._oversize(address, "Socket.IO", self.limits.sio_max_message, None)
+        response = await handler(request)
+        if sio_path and isinstance(response, web.WebSocketResponse) and response.close_code == 1009:
+            self._oversize(address, "Socket.IO", self.limits.sio_max_message, 1009)
+        return response
+
+    def _oversize(self, who: str, path: str, limit: int, code: int | None) -> None:
+        closed = f"connection closed ({code})" if code else "connection closed"
+        message = f"{who}: {path} message over {limit} bytes; {closed}"
+        self._problem("oversize", message)
+        self._warn("oversize", message)
+
     def _clients(self) -> int:
         return sum(1 for d in self.devices.values() if d.connected)
 
@@ -340,23 +803,20 @@ class DeviceServer:
                 "name": "InteliVision Desktop (local backend)",
                 "version": __version__,
                 "status": "running",
-                "timestamp": int(time.time() * 1000),
+                "timestamp": iso_now(),
                 "clients": self._clients(),
             }
         )
 
     async def _health(self, _request: Any) -> Any:
-        import resource
-
         from aiohttp import web
 
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         return web.json_response(
             {
                 "status": "healthy",
-                "timestamp": int(time.time() * 1000),
-                "uptime": time.monotonic() - self.started,
-                "memory": {"rss": rss},
+                "timestamp": iso_now(),
+                "uptime": float(time.monotonic() - self.started),
+                "memory": memory_usage(),
                 "clients": self._clients(),
             }
         )
@@ -366,16 +826,18 @@ class DeviceServer:
     async def _sio_connect(self, sid: str, environ: Mapping[str, Any], auth: Any = None) -> None:
         import socketio
 
+        request = environ.get("aiohttp.request")
+        address = str(getattr(request, "remote", None) or environ.get("REMOTE_ADDR", "?"))
         query = parse_qs(str(environ.get("QUERY_STRING", "")))
         given = auth.get("token") if isinstance(auth, dict) else None
+        if not isinstance(given, str):
+            given = None
         given = given or _first(query, "token")
         header = str(environ.get("HTTP_AUTHORIZATION", ""))
         if not given and header.startswith("Bearer "):
             given = header[7:]
-        address = str(environ.get("REMOTE_ADDR", "?"))
         if not self._token_ok(given):
-            self.refused += 1
-            self._problem("refused", f"device at {address} refused: bad or missing token")
+            self._refuse("token", address, f"device at {address} refused: bad or missing token")
             raise socketio.exceptions.ConnectionRefusedError("invalid token")
         info = self._admit("sio", address, str(environ.get("HTTP_USER_AGENT", "")))
         if info is None:
@@ -391,10 +853,15 @@ class DeviceServer:
             return None
         return self.devices.get(session.get("device", ""))
 
-    async def _sio_disconnect(self, sid: str, *_: Any) -> None:
+    async def _sio_disconnect(self, sid: str, reason: Any = None, *_: Any) -> None:
         info = await self._device_of(sid)
-        if info is not None:
-            self._gone(info.device_id)
+        if info is None:
+            return
+        if reason == self._sio.reason.PING_TIMEOUT:
+            self._problem(
+                "unresponsive", f"{info.device_id}: no answer to engine.io pings; dropped"
+            )
+        self._gone(info.device_id)
 
     async def _sio_frame(self, sid: str, data: Any = None) -> None:
         info = await self._device_of(sid)
@@ -412,41 +879,61 @@ class DeviceServer:
     async def _websocket(self, request: Any) -> Any:
         from aiohttp import WSMsgType, web
 
-        query = parse_qs(urlsplit(str(request.rel_url)).query)
-        given = _first(query, "token")
-        header = request.headers.get("Authorization", "")
-        if not given and header.startswith("Bearer "):
-            given = header[7:]
+        given = _given_token(request.query, request.headers)
         address = request.remote or "?"
         if not self._token_ok(given):
-            self.refused += 1
-            self._problem("refused", f"device at {address} refused: bad or missing token")
+            self._refuse("token", address, f"device at {address} refused: bad or missing token")
             return web.Response(status=403, text="Forbidden\n")
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return web.Response(status=426, text="Upgrade to a WebSocket (or use Socket.IO)\n")
         info = self._admit("ws", address, request.headers.get("User-Agent", ""))
         if info is None:
             return web.Response(status=503, text="Too many devices\n")
-        ws = web.WebSocketResponse(max_msg_size=self.limits.max_message, heartbeat=None)
+        lim = self.limits
+        ws = web.WebSocketResponse(
+            max_msg_size=lim.max_message,
+            heartbeat=lim.ws_heartbeat if lim.ws_heartbeat > 0 else None,
+            timeout=5.0,
+        )
         await ws.prepare(request)
         self._sockets[info.device_id] = ws
         conn_id = info.device_id
+        loop = asyncio.get_running_loop()
+        idle = False
         try:
-            async for msg in ws:
+            deadline = loop.time() + lim.idle_timeout
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        msg = await ws.receive()
+                except TimeoutError:
+                    idle = True
+                    break
+                if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+                    break
+                if msg.type == WSMsgType.ERROR:
+                    break
+                deadline = loop.time() + lim.idle_timeout  # an application message: activity
                 if msg.type != WSMsgType.TEXT:
-                    if msg.type == WSMsgType.ERROR:
-                        break
                     info.malformed += 1
                     self._problem("malformed", f"{conn_id}: binary message ignored")
                     continue
                 await self._ws_message(ws, info, msg.data)
+            if idle:
+                self._problem(
+                    "idle_closed",
+                    f"{conn_id}: no message for {lim.idle_timeout:g} s; closed (1001 Going"
+                    " away), as API Gateway does",
+                )
+                with contextlib.suppress(Exception):
+                    await ws.close(code=1001, message=b"Going away")
         finally:
             self._gone(info.device_id)
         if ws.close_code == 1009:
+            self._oversize(conn_id, "API Gateway style", lim.max_message, 1009)
+        elif isinstance(ws.exception(), TimeoutError) and not idle:
             self._problem(
-                "oversize",
-                f"{conn_id}: message over {self.limits.max_message} bytes;"
-                " connection closed (1009), as API Gateway does",
+                "unresponsive", f"{conn_id}: no pong to WebSocket pings; connection dropped"
             )
         return ws
 
@@ -459,7 +946,7 @@ class DeviceServer:
         action = body.get("action") if isinstance(body, dict) else None
         if action == "ping":
             return  # keep-alive: activity is all it is for
-        if action != "sensor-data":
+        if action != "sensor-data" or not isinstance(body, dict):
             if body is None:
                 info.malformed += 1
                 self._problem("malformed", f"{info.device_id}: not JSON")
@@ -473,7 +960,11 @@ class DeviceServer:
                 )
             )
             return
-        frame = {k: v for k, v in body.items() if k != "action"}
+        wrapped = body.get("data")
+        if isinstance(wrapped, dict) and "personas" not in body and "objetos" not in body:
+            frame = wrapped  # {"action": "sensor-data", "data": {…frame…}}
+        else:
+            frame = {k: v for k, v in body.items() if k != "action"}
         if self._frame(info, frame) is not None:
             await ws.send_str(
                 json.dumps(
@@ -504,6 +995,15 @@ def _first(query: Mapping[str, list[str]], key: str) -> str | None:
     return values[0] if values else None
 
 
+def _given_token(query: Mapping[str, str], headers: Mapping[str, str]) -> str | None:
+    """``?token=`` or ``Authorization: Bearer``."""
+    given = query.get("token")
+    header = headers.get("Authorization", "")
+    if not given and header.startswith("Bearer "):
+        given = header[7:]
+    return given or None
+
+
 def _lan_address() -> str:
     """This machine's address on the local network (for the URL shown to phones)."""
     import socket
@@ -515,9 +1015,15 @@ def _lan_address() -> str:
 
 
 def server_from_url(url: str) -> DeviceServer:
-    """``serve://[HOST][:PORT]?token=…&max_devices=64&rate=30&stage=dev``."""
+    """``serve://[HOST][:PORT]?token=…&origins=…&per_address=16&max_devices=64&rate=30&stage=dev``.
+
+    ``token``: the devices' token; generated when absent (loopback included); ``token=none``
+    serves loopback without one. ``origins``: comma-separated browser origins allowed besides
+    the Ionic/Capacitor apps' (``*``: any). ``per_address``: open connections allowed from one
+    address (0: no cap).
+    """
     parts = urlsplit(url)
-    allowed = {"token", "max_devices", "rate", "stage"}
+    allowed = {"token", "max_devices", "rate", "stage", "origins", "per_address"}
     raw = parse_qs(parts.query, keep_blank_values=True)
     unknown = set(raw) - allowed
     if unknown:
@@ -530,11 +1036,26 @@ def server_from_url(url: str) -> DeviceServer:
     try:
         port = parts.port if parts.port is not None else DEFAULT_PORT
         limits = ServerLimits(
-            max_devices=int(q.get("max_devices", 64)), rate_hz=float(q.get("rate", 30))
+            max_devices=int(q.get("max_devices", 64)),
+            rate_hz=float(q.get("rate", 30)),
+            per_address=int(q.get("per_address", DEFAULT_PER_ADDRESS)),
         )
     except ValueError as exc:
         raise ValueError(f"{url}: {exc}") from None
-    if limits.max_devices < 1 or limits.rate_hz <= 0:
-        raise ValueError(f"{url}: max_devices and rate must be positive")
+    if limits.max_devices < 1 or limits.rate_hz <= 0 or limits.per_address < 0:
+        raise ValueError(f"{url}: max_devices and rate must be positive, per_address 0 or more")
+    origins = [o.strip() for o in q.get("origins", "").split(",") if o.strip()]
+    for o in origins:
+        if o != "*" and not urlsplit(o).scheme:
+            raise ValueError(f"{url}: origins: {o!r} is not an origin (scheme://host[:port])")
     token = q.get("token") or None
-    return DeviceServer(host, port, token=token, limits=limits, stage=q.get("stage", "dev"))
+    no_token = token is not None and token.lower() == NO_TOKEN
+    return DeviceServer(
+        host,
+        port,
+        token=None if no_token else token,
+        require_token=not no_token,
+        origins=origins,
+        limits=limits,
+        stage=q.get("stage", "dev"),
+    )

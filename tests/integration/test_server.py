@@ -40,6 +40,8 @@ async def serving(
     body: Callable[[DeviceServer, Session, list[Description]], Awaitable[None]],
     **kwargs: Any,
 ) -> None:
+    # these tests are about the protocols: loopback without a token, unless one is given
+    kwargs.setdefault("require_token", "token" in kwargs)
     server = DeviceServer("127.0.0.1", 0, **kwargs)
     session = Session(server, RulesAnalyzer())
     seen: list[Description] = []
@@ -190,7 +192,10 @@ def test_oversized_message_closes_with_1009_and_others_go_on() -> None:
 
 def test_token_required_beyond_loopback_and_bad_tokens_refused() -> None:
     assert DeviceServer("0.0.0.0", 0).token  # never open to the network without one
-    assert DeviceServer("127.0.0.1", 0).token is None
+    assert DeviceServer("127.0.0.1", 0).token  # nor to every web page in this computer's browser
+    assert DeviceServer("127.0.0.1", 0, require_token=False).token is None  # the operator's choice
+    with pytest.raises(ValueError, match="token is required beyond loopback"):
+        DeviceServer("0.0.0.0", 0, require_token=False)
 
     async def body(server: DeviceServer, session: Session, seen: list[Description]) -> None:
         bad = socketio.AsyncClient(reconnection=False)
@@ -305,19 +310,24 @@ def test_headless_serve_prints_device_descriptions(tmp_path: Any) -> None:
             stderr=asyncio.subprocess.PIPE,
             env=env,
         )
+        # the device uses the URL shown to the operator: the generated token is in it
+        assert proc.stderr is not None
+        shown: list[bytes] = []
+        prefix = b"devices connect to (socketio): "
+        while not shown or not shown[-1].startswith(prefix):
+            line = await asyncio.wait_for(proc.stderr.readline(), 30)
+            assert line, b"".join(shown).decode()
+            shown.append(line)
+        url = shown[-1][len(prefix) :].decode().strip()
+        assert "?token=" in url
         dev = SioDevice()
-        for _ in range(100):
-            try:
-                await dev.client.connect(f"http://127.0.0.1:{port}", transports=["websocket"])
-                break
-            except socketio.exceptions.ConnectionError:
-                await asyncio.sleep(0.1)
+        await dev.client.connect(url, transports=["websocket"])
         await dev.stream(scene("person_waves", 1, 20), 25)
         await asyncio.sleep(0.3)
         await dev.client.disconnect()
         out, err = await asyncio.wait_for(proc.communicate(), 60)
         assert proc.returncode == 0, err.decode()
-        return out, err, dev.texts
+        return out, b"".join(shown) + err, dev.texts
 
     out, err, texts = asyncio.run(main())
     lines = [json.loads(line) for line in out.decode().splitlines()]
