@@ -43,7 +43,7 @@ def test_two_devices_listed_and_plots_follow_one(qloop: qasync.QEventLoop, qtbot
         await wait_until(lambda: server.port != 0)
         assert window.serve_action.isChecked()
         assert window.devices_dock.isVisible()
-        url = f"http://127.0.0.1:{server.port}"
+        url = server.device_urls()["socketio"]  # as shown in the panel: with its token
         await asyncio.gather(
             device(url, "person_waves", 20, got_a), device(url, "car_and_dog", 20, got_b)
         )
