@@ -7,9 +7,14 @@ overrides the folder)::
 
 Reading never raises: a value of the wrong type or out of range falls back to that option's
 default, a corrupt file is set aside as ``settings.json.bad-YYYYmmdd-HHMMSS``, an unreadable
-one gives the defaults; each case adds a line to :attr:`SettingsStore.warnings`. Older files
-are migrated through :data:`MIGRATIONS`; a file from a newer version is read for the options
-known here, and saving keeps its version number and every key not known here.
+one gives the defaults; each case adds a line to :attr:`SettingsStore.warnings`. The file is
+read with the bounded JSON reader (:func:`~intelivision_desktop.core.codec.loads_bounded`), so
+a file nested deeper than 64 levels, with a number of more than 100 digits, or with a lone
+surrogate escape (``"\\ud800"``) is corrupt too (``NaN`` or ``1e400`` is a bad value).
+Saving skips, with a warning, a text value that cannot be written as UTF-8 (a folder path
+whose bytes are not UTF-8). Older files are migrated through :data:`MIGRATIONS`; a file from
+a newer version is read for the options known here, and saving keeps its version number and
+every key not known here.
 
 Secrets are never written: there is no token field, token-like keys are dropped, and secret
 query parameters (``token=``, ``X-Amz-Signature=`` …) are removed from the URLs saved. Backend
@@ -36,6 +41,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import platformdirs
 
 from intelivision_desktop.app.logs import APP_NAME
+from intelivision_desktop.core.codec import FrameError, loads_bounded
 from intelivision_desktop.core.redact import is_secret_name
 
 log = logging.getLogger(__name__)
@@ -210,6 +216,14 @@ MIGRATIONS: dict[int, Callable[[Document], Document]] = {0: _v0_to_v1}
 """From-version → a function returning the document at from-version + 1."""
 
 
+def _utf8_text(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class SettingsError(Exception):
     """The settings could not be saved; the message says where and why."""
 
@@ -251,9 +265,13 @@ class SettingsStore:
             self._warn(f"cannot read {self.path} ({exc.strerror or exc}); using the defaults")
             return Options()
         try:
-            doc = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return self._set_aside(f"not valid JSON ({exc})")
+            # NaN or 1e400 in a value costs only that option (check_value); a number too long
+            # to be one, nesting past 64 levels or a lone surrogate makes the file corrupt
+            doc = loads_bounded(data.decode("utf-8-sig"), strict_numbers=False)
+        except UnicodeDecodeError as exc:
+            return self._set_aside(f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        except FrameError as exc:
+            return self._set_aside(f"not valid JSON ({str(exc)[:200]})")
         if not isinstance(doc, dict):
             return self._set_aside(f"expected a JSON object, found {type(doc).__name__}")
         version = doc.get("version", 0)  # no version: a bare object of options (version 0)
@@ -318,10 +336,18 @@ class SettingsStore:
         return Options()
 
     def document(self, opts: Options) -> Document:
-        """What :meth:`save` writes for ``opts``."""
+        """What :meth:`save` writes for ``opts``. A text value that cannot be written as
+        UTF-8 (a path decoded with surrogate escapes) is left out, with a warning: loading
+        then gives that option's default."""
         options = {k: v for k, v in self._extra_options.items() if not is_secret_name(k)}
         for f in dataclasses.fields(opts):
             value = getattr(opts, f.name)
+            if isinstance(value, str) and not _utf8_text(value):
+                self._warn(
+                    f"{f.name}: {value.encode('utf-8', 'backslashreplace').decode()[:80]!r} "
+                    "not saved (not UTF-8 text)"
+                )
+                continue
             options[f.name] = strip_secret_params(value) if f.metadata.get("url") else value
         return {**self._extra_top, "version": self._version, "options": options}
 

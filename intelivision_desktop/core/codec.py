@@ -141,9 +141,10 @@ def loads_bounded(
     (``"\\ud800"``: no UTF-8 file can hold it). No size cap: callers cap what they read.
 
     ``strict_numbers=False`` is for a reader that judges each number itself (a serial
-    board's flat line, where one bad field must not cost the line): ``NaN``, ``Infinity``
-    and floats beyond range come back as float NaN / ±inf, integers up to
-    ``max_number_digits`` digits as ints.
+    board's flat line, where one bad field must not cost the line; a settings file, where
+    one bad value costs only that option): ``NaN``, ``Infinity`` and floats beyond range
+    (``1e400``) come back as float NaN / ±inf. Numbers of more than ``max_number_digits``
+    digits are refused in both modes.
     """
     if isinstance(data, bytes | bytearray):
         try:
@@ -217,7 +218,12 @@ def _loads_lenient(text: str, max_digits: int) -> Any:
             raise FrameError(f"number with more than {max_digits} digits")
         return int(s)
 
-    return json.loads(text, parse_int=parse_int)
+    def parse_float(s: str) -> float:
+        if sum(c.isdigit() for c in s) > max_digits:
+            raise FrameError(f"number with more than {max_digits} digits")
+        return float(s)
+
+    return json.loads(text, parse_int=parse_int, parse_float=parse_float)
 
 
 def json_safe(value: Any, *, max_depth: int = MAX_DEPTH) -> Any:

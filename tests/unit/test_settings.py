@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from intelivision_desktop.app import settings
 from intelivision_desktop.app.settings import (
@@ -324,6 +328,134 @@ def test_a_corrupt_file_is_set_aside_byte_for_byte(path: Path, content: bytes) -
     store.save(Options(replay_loop=True))  # a fresh file; the backup stays
     assert read_json(path)["options"]["replay_loop"] is True
     assert backup.read_bytes() == content
+
+
+HOSTILE_FILES = [
+    b"[" * 100_000,
+    b'{"version": 1, "options": {"x": ' + b"[" * 5_000 + b"]" * 5_000 + b"}}",
+    b'{"version": 1, "options": {"replay_speed": ' + b"1" * 400 + b".5}}",
+    b'{"version": 1, "options": {"serve_port": ' + b"9" * 4_301 + b"}}",
+    b'{"version": 1, "options": {"source_url": "demo://\\ud800"}}',
+    b'{"version": 1, "options": {"x\\udfff": 1}}',
+]
+
+
+@pytest.mark.parametrize(
+    "content",
+    HOSTILE_FILES,
+    ids=["brackets", "deep", "float", "int", "lone-surrogate", "surrogate-key"],
+)
+def test_a_hostile_file_is_set_aside_like_a_corrupt_one(path: Path, content: bytes) -> None:
+    # Before the bounded reader these raised RecursionError or ValueError out of load(), or
+    # (a lone surrogate) loaded a value that no save could write.
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    store = SettingsStore(path)
+    assert store.load() == Options()
+    (backup,) = path.parent.iterdir()
+    assert BAD_NAME.fullmatch(backup.name), backup.name
+    assert backup.read_bytes() == content
+    assert len(store.warnings) == 1
+    assert "unusable" in store.warnings[0]
+    store.save(Options(replay_loop=True))
+    assert read_json(path)["options"]["replay_loop"] is True
+
+
+def test_a_utf8_byte_order_mark_is_accepted(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"version": 1, "options": {"replay_loop": True}}).encode()
+    )
+    store = SettingsStore(path)
+    assert store.load().replay_loop is True
+    assert store.warnings == []
+
+
+def test_a_value_beyond_a_float_costs_only_that_option(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text('{"version": 1, "options": {"replay_speed": 1e400, "replay_loop": true}}')
+    store = SettingsStore(path)
+    opts = store.load()
+    assert (opts.replay_speed, opts.replay_loop) == (1.0, True)
+    assert len(store.warnings) == 1
+    assert store.warnings[0].startswith("replay_speed: ")
+
+
+def test_saving_a_folder_path_that_is_not_utf8_skips_it_with_a_warning(path: Path) -> None:
+    folder = os.fsdecode(b"/tmp/recordings-\xff")  # surrogate escapes on POSIX
+    store = SettingsStore(path)
+    store.load()
+    store.save(Options(export_folder=folder, replay_loop=True))
+    saved = read_json(path)["options"]
+    assert "export_folder" not in saved
+    assert saved["replay_loop"] is True
+    assert any(w.startswith("export_folder: ") and "UTF-8" in w for w in store.warnings)
+    again = SettingsStore(path)
+    assert again.load() == Options(replay_loop=True)
+    assert again.warnings == []
+
+
+_FUZZ = settings_(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+def _load_never_raises(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for p in path.parent.iterdir():
+        p.unlink()
+    path.write_bytes(content)
+    store = SettingsStore(path)
+    opts = store.load()
+    assert isinstance(opts, Options)
+    store.save(opts)  # whatever was loaded can be saved
+    assert isinstance(SettingsStore(path).load(), Options)
+
+
+@_FUZZ
+@given(st.binary(max_size=300))
+def test_fuzz_load_of_bytes_never_raises(path: Path, content: bytes) -> None:
+    _load_never_raises(path, content)
+
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+    max_leaves=20,
+)
+
+
+@_FUZZ
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(OPTION_FIELDS)) | st.text(max_size=8), _values, max_size=6
+    )
+)
+def test_fuzz_load_of_option_values_never_raises(path: Path, options: dict[str, Any]) -> None:
+    _load_never_raises(path, json.dumps({"version": 1, "options": options}).encode())
+
+
+@_FUZZ
+@given(
+    st.integers(min_value=0, max_value=20_000),
+    st.sampled_from(["[", "{", '{"a":', '["\\ud800",']),
+    st.integers(min_value=1, max_value=5_000),
+)
+def test_fuzz_load_of_deep_or_huge_never_raises(
+    path: Path, depth: int, opener: str, digits: int
+) -> None:
+    body = opener * depth
+    _load_never_raises(path, body.encode())
+    number = "9" * digits
+    _load_never_raises(
+        path,
+        json.dumps({"version": 1, "options": {"u": "\ud800"}})
+        .replace("}}", f', "serve_port": {number}, "replay_speed": {number}.5}}}}')
+        .encode(),
+    )
 
 
 def test_two_corrupt_files_in_the_same_second_keep_both_backups(path: Path) -> None:
