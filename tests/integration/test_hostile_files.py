@@ -14,11 +14,14 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.core.model import Description, Frame
@@ -323,3 +326,83 @@ def test_samples_with_infinite_values_are_recorded_as_missing(tmp_path: Path) ->
     assert len(back) == 3  # header, samples, frame
     assert recorder.samples == 3
     assert frame_line(Frame(device_id="d", arrival_ms=1.0))
+
+
+# --- fuzzing: every reader of a recording only counts, never raises -----------------------------
+
+_FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+_hostile_line = st.one_of(
+    st.binary(max_size=200),
+    st.text(max_size=200).map(lambda s: s.encode("utf-8", "surrogatepass")),
+    st.builds(
+        lambda n, opener: (opener * n).encode(),
+        st.integers(min_value=0, max_value=20_000),
+        st.sampled_from(["[", "{", '{"a":', '{"type":"frame","t":1,"data":[']),
+    ),
+    st.builds(
+        lambda digits, frac, exp, key: (
+            f'{{"type":"frame","{key}":{"9" * digits}{frac}{exp},"device":"d","data":{{}}}}'
+        ).encode(),
+        st.integers(min_value=1, max_value=5_000),
+        st.sampled_from(["", ".5"]),
+        st.sampled_from(["", "e400", "e-400"]),
+        st.sampled_from(["t", "timestamp"]),
+    ),
+    st.sampled_from(
+        [
+            HUGE_T.encode(),
+            DEEP.encode(),
+            b'{"type":"samples","t":[NaN],"values":{}}',
+            b'{"type":"samples","t":[' + b"1" * 400 + b'],"values":{}}',
+            b'{"type":"description","t":1,"text":"\\ud800"}',
+            b'{"type":"header","format":"intelivision-recording","version":1e400}',
+        ]
+    ),
+)
+
+
+def _good_lines(n: int) -> list[bytes]:
+    return [good_record(i).encode() for i in range(n)]
+
+
+@_FUZZ
+@given(st.lists(_hostile_line, min_size=1, max_size=4), st.integers(min_value=0, max_value=3))
+def test_fuzz_every_reader_of_a_damaged_recording(bad: list[bytes], where: int) -> None:
+    good = _good_lines(4)
+    lines = good[:where] + bad + good[where:]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.jsonl"
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        parser = RecordingParser()
+        split = path.read_bytes().split(b"\n")
+        frames = [r for line in split if isinstance(r := parser.feed(line), Frame)]
+        assert len(frames) >= 4
+        for line in lines:
+            line_time(line)
+        time_span(path)
+        last_time(path)
+        offset_at(path, T0 + 300)
+        summarize_recording(path)
+        scan = scan_recording(path)
+        assert scan.frames >= 4
+        channels, _ = export_csv(path, Path(folder) / "out.csv")
+        assert channels.rows >= 4
+
+
+@_FUZZ
+@given(st.lists(_hostile_line, min_size=1, max_size=3))
+def test_fuzz_replay_of_a_damaged_frames_file(bad: list[bytes]) -> None:
+    good = [json.dumps(good_wire(i)).encode() for i in range(3)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.jsonl"
+        path.write_bytes(b"\n".join([good[0], *bad, good[1], good[2]]) + b"\n")
+        session = Session(ReplaySource(path, speed=None), RulesAnalyzer())
+        got = replayed_timestamps(session)
+        assert [t for t in got if t in (T0, T0 + 200, T0 + 400)] == [T0, T0 + 200, T0 + 400]
+        assert session.states["source"][0].value == "finished"
