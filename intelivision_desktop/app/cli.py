@@ -1,20 +1,32 @@
-"""Command line: ``intelivision-desktop [--headless] [--source URL] [--analyzer URL] …``."""
+"""Command line: ``intelivision-desktop [--headless] [--source URL] [--analyzer URL] …``.
+
+Every bad command line ends with one line on stderr, ``intelivision-desktop: error: …`` naming
+the option, and exit code 2: numbers are checked when parsed (finite, in range), URLs, files
+and the port to serve on before anything starts.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import math
 import os
+import socket
+import ssl
 import sys
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode
+from typing import Any, NoReturn
+from urllib.parse import urlencode, urlsplit
 
 from intelivision_desktop import __version__
+from intelivision_desktop.app.settings import Options
 from intelivision_desktop.core.analysis import AnalysisConfig
 from intelivision_desktop.core.backoff import BackoffPolicy
-from intelivision_desktop.core.session import Session
+from intelivision_desktop.core.redact import redact
+from intelivision_desktop.core.session import DEFAULT_HISTORY_S, Session
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.registry import UrlError, open_analyzer, open_source
 
@@ -24,8 +36,52 @@ DEFAULT_SOURCE = "demo://"
 DEFAULT_ANALYZER = "embedded://rules"
 
 
+PROG = "intelivision-desktop"
+WINDOW_SIZE = (1280, 800)
+"""The size the interactive window opens at (ui.main_window)."""
+RENDER_SIZE = (1440, 900)
+"""The size --screenshot and --self-test render at unless --window-size is given (app.gui)."""
+PLOT_HISTORY_S = Options().history_s
+"""The plot span shown by default (the toolbar changes it, and the settings keep it)."""
+
+
 class CliError(Exception):
     """A user error: printed as one line, exit code 2."""
+
+
+def _fail(message: str) -> NoReturn:
+    raise argparse.ArgumentTypeError(message)
+
+
+def number(
+    *,
+    low: float | None = 0.0,
+    high: float | None = None,
+    low_inclusive: bool = False,
+    integer: bool = False,
+    unit: str = "",
+) -> Callable[[str], float]:
+    """An argparse ``type``: a finite number (a whole one with ``integer``) in
+    ``[low, high]`` (``(low, high]`` unless ``low_inclusive``). NaN and infinities are
+    refused; the message names the range."""
+    u = f" {unit}" if unit else ""
+
+    def parse(text: str) -> float:
+        t = text.strip()
+        try:
+            value: float = int(t) if integer else float(t)
+        except ValueError:
+            _fail(f"expected {'a whole number' if integer else 'a number'}, not {text!r}")
+        if not math.isfinite(value):
+            _fail(f"expected a finite number, not {text!r}")
+        if low is not None and (value < low or (value == low and not low_inclusive)):
+            _fail(f"must be {'at least' if low_inclusive else 'more than'} {low:g}{u}, not {t}")
+        if high is not None and value > high:
+            _fail(f"must be at most {high:g}{u}, not {t}")
+        return value
+
+    parse.__name__ = "integer" if integer else "number"
+    return parse
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -33,30 +89,135 @@ def window_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(x) for x in text.lower().split("x"))
     except ValueError:
-        msg = f"expected WIDTHxHEIGHT, e.g. 1280x720: {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+        _fail(f"expected WIDTHxHEIGHT, e.g. 1280x720, not {text!r}")
     if not (200 <= w <= 10000 and 200 <= h <= 10000):
-        raise argparse.ArgumentTypeError(f"window size out of range (200–10000): {text!r}")
+        _fail(f"width and height must be 200 to 10000, not {text!r}")
     return w, h
 
 
+def pem_file(text: str) -> Path:
+    """An existing file of PEM certificates (checked by loading it)."""
+    path = Path(text).expanduser()
+    if not path.exists():
+        _fail(f"{text}: no such file")
+    if not path.is_file():
+        _fail(f"{text}: not a file")
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except ssl.SSLError as exc:
+        _fail(f"{text}: not a PEM certificate file ({exc.reason or exc})")
+    except (OSError, ValueError) as exc:
+        _fail(f"{text}: cannot read it ({getattr(exc, 'strerror', None) or exc})")
+    return path
+
+
+def http_url(text: str) -> str:
+    """An ``http(s)://HOST[:PORT]`` URL with a host and a valid port."""
+    problem = url_problem(text, ("http", "https"))
+    if problem:
+        _fail(problem)
+    return text
+
+
+def url_problem(url: str, schemes: Sequence[str] | None = None) -> str | None:
+    """Why ``url`` cannot be used (bad brackets, no host, port out of range), or None."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        return f"{url}: not a valid URL ({exc})"
+    scheme = parts.scheme.lower()
+    if schemes is not None and scheme not in schemes:
+        return f"{url}: expected {' or '.join(f'{x}://' for x in schemes)}"
+    if scheme in ("http", "https", "ws", "wss", "serve"):
+        if scheme != "serve" and not parts.hostname:
+            return f"{url}: no host name"
+        if port == 0 and scheme != "serve":
+            return f"{url}: port must be 1 to 65535"
+    return None
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help text wrapped at spaces only: a URL is never split at its hyphens."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        text = " ".join(text.split())
+        return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        line = " ".join(redact(message).split())
+        self.exit(2, f"{self.prog}: error: {line} (see --help)\n")
+
+
+def _size(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+EPILOG = f"""\
+sources (--source URL):
+  demo://                      the bundled recordings, looped; demo://SCENE for one
+  replay://PATH?speed=2&loop=1 a recording, or a JSON Lines file of sensor-data frames
+  fake://SCENE?seed=1&hz=5     a generated scene
+  serial:///dev/ttyUSB0?baud=115200&format=auto
+                               a sensor board on a serial port (serial://COM3 on
+                               Windows); also socket://HOST:PORT and rfc2217://HOST:PORT
+  serve://HOST:PORT?token=TOKEN
+                               be the backend: camera devices connect to this app
+                               (the same as --serve [HOST:]PORT)
+  PATH                         a recording file, as replay://PATH
+
+analyzers (--analyzer URL):
+  embedded://rules             the backend's rules, offline (the default)
+  embedded://bedrock-agent?agent_id=AGENT&alias_id=ALIAS
+  embedded://bedrock-model?model_id=MODEL
+                               Amazon Bedrock, credentials from the standard AWS chain
+  http(s)://HOST:PORT          a deployed Socket.IO backend
+  ws(s)://HOST/STAGE           a deployed API Gateway WebSocket backend
+
+defaults:
+  window                       {_size(WINDOW_SIZE)} ({_size(RENDER_SIZE)} when rendering offscreen:
+                               --screenshot, --self-test; --window-size changes it)
+  plots                        the last {PLOT_HISTORY_S:g} s (the toolbar changes it)
+  memory                       {DEFAULT_HISTORY_S:g} s of data per device (--history)
+  logs                         stderr, and one file per run in the platform log folder
+                               ($INTELIVISION_LOG_DIR overrides it), at INFO unless
+                               --log-level DEBUG or $INTELIVISION_LOG_LEVEL=DEBUG
+
+examples:
+  {PROG} --headless --source demo:// --duration 30
+  {PROG} --source "replay://rec.jsonl?speed=2" --record copy.jsonl
+  {PROG} --headless --source "serial:///dev/ttyUSB0?baud=115200"
+  {PROG} --headless --serve 127.0.0.1:3001 --analyzer embedded://rules
+  {PROG} --analyzer http://localhost:3001 --token "$INTELIVISION_TOKEN"
+  {PROG} --analyzer wss://ID.execute-api.REGION.amazonaws.com/dev --ca-file ca.pem
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="intelivision-desktop",
+    p = _Parser(
+        prog=PROG,
         description="Operator console for InteliVision: live plots and descriptions.",
+        epilog=EPILOG,
+        formatter_class=_Formatter,
     )
     p.add_argument(
         "--source",
         default=DEFAULT_SOURCE,
         metavar="URL",
-        help="demo://, replay://PATH?speed=1&loop=0, fake://SCENE?seed=1, or a "
-        "recording file (default: %(default)s)",
+        help="where frames come from: demo://, replay://PATH?speed=1&loop=0, "
+        "fake://SCENE?seed=1, serial://PORT?baud=115200, serve://HOST:PORT, or a recording "
+        "file (see below; default: %(default)s)",
     )
     p.add_argument(
         "--analyzer",
         default=DEFAULT_ANALYZER,
         metavar="URL",
-        help="embedded://rules (offline rules); embedded://bedrock-agent?agent_id=…&alias_id=…"
+        help="who describes: embedded://rules (offline rules); "
+        "embedded://bedrock-agent?agent_id=…&alias_id=… "
         "[&region&profile&trace=1&timeout&connect_timeout&retries]; "
         "embedded://bedrock-model?[model_id&max_tokens&temperature]; http(s)://HOST:PORT "
         "(Socket.IO backend); ws(s)://HOST/STAGE (API Gateway backend) (default: %(default)s)",
@@ -74,8 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--serve-token",
         metavar="TOKEN",
         default=os.environ.get("INTELIVISION_SERVE_TOKEN"),
-        help="token devices must present (generated and logged when serving beyond loopback "
-        "without one; default: $INTELIVISION_SERVE_TOKEN)",
+        help="token devices must present (generated, and shown on the terminal, when serving "
+        "beyond loopback without one; default: $INTELIVISION_SERVE_TOKEN)",
     )
     p.add_argument(
         "--record",
@@ -97,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--duration",
-        type=float,
+        type=number(high=366 * 86400.0, unit="s"),
         metavar="SECONDS",
         help="stop after this many seconds (default: until the source ends / the window is closed)",
     )
@@ -111,8 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--window-size",
         type=window_size,
         metavar="WxH",
-        help="window size in logical pixels for --screenshot and --self-test (default 1440x900; "
-        "with QT_SCALE_FACTOR=1.5, 1280x720 is a 1080p screen at 150 %%)",
+        help="window size in logical pixels for --screenshot and --self-test (default "
+        f"{RENDER_SIZE[0]}x{RENDER_SIZE[1]}; the interactive window opens at "
+        f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}); with QT_SCALE_FACTOR=1.5, 1280x720 is a 1080p "
+        "screen at 150 %%",
     )
     p.add_argument(
         "--self-test",
@@ -122,20 +285,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--history",
-        type=float,
-        default=600.0,
+        type=number(low=1.0, low_inclusive=True, high=86400.0, unit="s"),
+        default=DEFAULT_HISTORY_S,
         metavar="SECONDS",
-        help="plot history kept in memory (default: %(default)s)",
+        help="data kept in memory per device, 1 to 86400 (default: %(default)g; the plots "
+        f"show the last {PLOT_HISTORY_S:g} s, changed in the toolbar)",
     )
     p.add_argument(
         "--window-ms",
-        type=int,
+        type=number(integer=True, high=3_600_000, unit="ms"),
         metavar="MS",
         help="aggregation window (default: $AGGREGATION_WINDOW_MS or 2000)",
     )
     p.add_argument(
         "--max-size",
-        type=int,
+        type=number(integer=True, high=100_000),
         metavar="N",
         help="frames kept per window (default: $MAX_AGGREGATION_SIZE or 50)",
     )
@@ -164,36 +328,59 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not verify the backend's TLS certificate (warned)",
     )
     b.add_argument(
-        "--ca-file", type=Path, metavar="PEM", help="trust this CA for the backend's certificate"
+        "--ca-file",
+        type=pem_file,
+        metavar="PEM",
+        help="trust the CA certificates in this PEM file for the backend",
     )
     b.add_argument(
         "--no-failover",
         action="store_true",
         help="do not describe with the embedded rules while the backend is away",
     )
-    b.add_argument("--backoff-initial", type=float, default=0.5, metavar="S")
+    b.add_argument(
+        "--backoff-initial",
+        type=number(high=3600.0, unit="s"),
+        default=0.5,
+        metavar="S",
+        help="first wait before reconnecting (default: %(default)g)",
+    )
     b.add_argument(
         "--backoff-cap",
-        type=float,
+        type=number(high=86400.0, unit="s"),
         default=30.0,
         metavar="S",
-        help="longest wait between reconnect attempts (default: %(default)s)",
+        help="longest wait between reconnect attempts, jitter included (default: %(default)g)",
     )
-    b.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
+    b.add_argument(
+        "--connect-timeout",
+        type=number(high=3600.0, unit="s"),
+        default=10.0,
+        metavar="S",
+        help="give up a connection attempt after this long (default: %(default)g)",
+    )
     b.add_argument(
         "--keepalive",
-        type=float,
+        type=number(high=3600.0, unit="s"),
         default=240.0,
         metavar="S",
-        help="API Gateway: application keep-alive after this much silence",
+        help="API Gateway: application keep-alive after this much silence; its idle timeout "
+        "is 600 s (default: %(default)g)",
     )
     p.add_argument(
         "--bedrock-endpoint-url",
+        type=http_url,
         metavar="URL",
         help="send Bedrock calls to this endpoint instead of AWS's (emulators, VPC "
         "endpoints); credentials still come from the standard AWS chain",
     )
-    p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    p.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="stderr's level, and the file's when DEBUG (default: $INTELIVISION_LOG_LEVEL or "
+        "INFO; the file never goes below INFO unless DEBUG is asked for)",
+    )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
@@ -202,23 +389,26 @@ def analysis_config(args: argparse.Namespace) -> AnalysisConfig:
     try:
         cfg = AnalysisConfig.from_env()
         return AnalysisConfig(
-            args.window_ms if args.window_ms is not None else cfg.window_ms,
-            args.max_size if args.max_size is not None else cfg.max_size,
+            int(args.window_ms) if args.window_ms is not None else cfg.window_ms,
+            int(args.max_size) if args.max_size is not None else cfg.max_size,
         )
     except ValueError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(f"--window-ms/--max-size: {exc}") from None
 
 
 def link_options(args: argparse.Namespace) -> dict[str, Any]:
     """LinkOptions fields from the command line."""
-    if args.ca_file is not None and not args.ca_file.is_file():
+    if args.ca_file is not None and not Path(args.ca_file).is_file():  # gone since parsing
         raise CliError(f"--ca-file {args.ca_file}: no such file")
+    if args.backoff_cap < args.backoff_initial:
+        raise CliError(
+            f"--backoff-cap {args.backoff_cap:g} is below --backoff-initial "
+            f"{args.backoff_initial:g}"
+        )
     try:
         backoff = BackoffPolicy(initial_s=args.backoff_initial, cap_s=args.backoff_cap)
     except ValueError as exc:
-        raise CliError(str(exc)) from None
-    if args.insecure:
-        log.warning("TLS verification is OFF for the backend link (--insecure)")
+        raise CliError(f"--backoff-initial/--backoff-cap: {exc}") from None
     return {
         "protocol": args.protocol,
         "token": args.token,
@@ -232,6 +422,44 @@ def link_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def check_port_free(host: str, port: int, option: str) -> None:
+    """Refuse (CliError) a port this machine cannot listen on: in use, privileged, or an
+    address that is not this machine's. Checked by binding, as the server will."""
+    if port == 0:
+        return
+    where = f"{host}:{port}"
+    try:
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except (socket.gaierror, UnicodeError) as exc:
+        raise CliError(f"{option} {where}: unknown host ({_reason(exc)})") from None
+    for family, kind, proto, _name, addr in infos:
+        try:
+            sock = socket.socket(family, kind, proto)
+        except OSError:
+            continue  # a family this machine does not have (IPv6 off)
+        with sock:
+            if os.name == "posix":
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as asyncio does
+            try:
+                sock.bind(addr)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    msg = f"port {port} in use on {host or 'all addresses'}; pick another"
+                elif exc.errno == errno.EACCES:
+                    msg = f"port {port} needs administrator rights; use one above 1023"
+                elif exc.errno == errno.EADDRNOTAVAIL:
+                    msg = f"{host} is not an address of this machine"
+                else:
+                    msg = f"cannot listen on {where} ({_reason(exc)})"
+                raise CliError(f"{option} {where}: {msg}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", None) or exc)
+
+
 def build_session(
     args: argparse.Namespace,
     source_url: str | None = None,
@@ -243,16 +471,33 @@ def build_session(
     ``link`` overrides the link options of the command line (the GUI's connection panel).
     """
     url = source_url or args.source
+    if source_url is not None:
+        option = "source"  # chosen in the window, not on the command line
+    else:
+        option = "--serve" if args.serve is not None else "--source"
+    for opt, value in ((option, url), ("--analyzer", args.analyzer)):
+        problem = url_problem(value)
+        if problem:
+            raise CliError(f"{opt} {problem}")
+    if not (math.isfinite(args.history) and args.history > 0):
+        raise CliError("--history must be a positive number of seconds")
     try:
         source = open_source(url)
+    except (UrlError, ValueError) as exc:
+        raise CliError(f"{option}: {exc}") from None
+    if source.url.startswith("serve://"):
+        check_port_free(str(getattr(source, "host", "")), int(getattr(source, "port", 0)), option)
+    config = analysis_config(args)
+    options = link if link else link_options(args)
+    try:
         analyzer = open_analyzer(
             args.analyzer,
-            analysis_config(args),
-            link=link if link else link_options(args),
+            config,
+            link=options,
             bedrock_endpoint_url=args.bedrock_endpoint_url,
         )
-    except UrlError as exc:
-        raise CliError(str(exc)) from None
+    except (UrlError, ValueError) as exc:
+        raise CliError(f"--analyzer: {exc}") from None
     recorder = None
     if args.record is not None:
         try:
@@ -260,12 +505,10 @@ def build_session(
                 args.record,
                 source=source.url,
                 analyzer=analyzer.url,
-                settings={"window_ms": analyzer_window(args)},
+                settings={"window_ms": config.window_ms},
             )
         except OSError as exc:
-            raise CliError(f"cannot record: {exc}") from None
-    if args.history <= 0:
-        raise CliError("--history must be positive")
+            raise CliError(f"--record: cannot record: {exc}") from None
     return Session(source, analyzer, recorder, history_s=args.history)
 
 
@@ -275,22 +518,39 @@ def analyzer_window(args: argparse.Namespace) -> int:
 
 def serve_url(spec: str, token: str | None) -> str:
     """``--serve [HOST:]PORT`` as a ``serve://`` source URL."""
-    host, _, port = spec.rpartition(":")
+    host, _, port = spec.strip().rpartition(":")
     host = host or "127.0.0.1"
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise CliError(f"--serve {spec!r}: expected [HOST:]PORT with a port from 1 to 65535")
+    if not host.strip("[]") or any(c in host for c in "/?#@ "):
+        raise CliError(f"--serve {spec!r}: expected [HOST:]PORT, e.g. 0.0.0.0:3001")
     query = f"?{urlencode({'token': token})}" if token else ""
     return f"serve://{host}:{port}{query}"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def error_line(message: str) -> str:
+    """The one line a user error ends with (redacted, on one line)."""
+    return f"{PROG}: error: {' '.join(redact(message).split())}\n"
+
+
+def start_logging(args: argparse.Namespace) -> None:
+    """Logging, once the command line has been found good (a typo leaves no log file)."""
     from intelivision_desktop.app.logs import setup_logging
 
+    setup_logging(args.log_level)
+    if args.insecure:
+        log.warning("TLS verification is OFF for the backend link (--insecure)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     for name in ("stdout", "stderr"):  # a windowed Windows bundle has neither
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the app
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a parse error already printed
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         if args.export_csv is not None:
             from intelivision_desktop.io.export import ExportError, export_source_csv
@@ -301,26 +561,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise CliError(str(exc)) from None
             sys.stdout.write(f"{channels.path}\n{descriptions.path}\n")
             return 0
-        if args.duration is not None and args.duration <= 0:
-            raise CliError("--duration must be positive")
         if args.serve is not None:
             args.source = serve_url(args.serve, args.serve_token)
+        if args.headless and (args.screenshot or args.self_test):
+            raise CliError("--headless cannot be combined with --screenshot or --self-test")
         if args.headless:
-            if args.screenshot or args.self_test:
-                raise CliError("--headless cannot be combined with --screenshot or --self-test")
-            setup_logging(args.log_level)
-            session = build_session(args)
+            session = build_session(args)  # bad input is one clear line, before any log
+            start_logging(args)
             from intelivision_desktop.app.headless import main_headless
 
             return main_headless(session, args.duration)
-        setup_logging(args.log_level)
         # open the first source before any window exists, so bad input is one clear line
         first = None if args.self_test else build_session(args)
+        start_logging(args)
         from intelivision_desktop.app.gui import main_gui
 
         return main_gui(args, first)
     except CliError as exc:
-        sys.stderr.write(f"intelivision-desktop: error: {exc}\n")
+        sys.stderr.write(error_line(str(exc)))
         return 2
     except KeyboardInterrupt:
         return 130

@@ -39,9 +39,9 @@ def description_json(d: Description, source_url: str) -> str:
 class Printer:
     """Session listener that prints descriptions to ``out`` and problems to the log."""
 
-    def __init__(self, session: Session, out: TextIO = sys.stdout) -> None:
+    def __init__(self, session: Session, out: TextIO | None = None) -> None:
         self.session = session
-        self.out = out
+        self.out = out if out is not None else sys.stdout  # the one of now, not of import
         self.printed = 0
         self._logged: dict[str, float] = {}
         self._told = False
@@ -72,7 +72,9 @@ class Printer:
                 sys.stderr.flush()
 
 
-async def run_headless(session: Session, duration_s: float | None, out: TextIO = sys.stdout) -> int:
+async def run_headless(
+    session: Session, duration_s: float | None, out: TextIO | None = None
+) -> int:
     """Run until the source ends or ``duration_s`` passes. Exit code: 0 ok, 1 source failed."""
     printer = Printer(session, out)
     session.subscribe(printer)

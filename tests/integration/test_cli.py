@@ -146,6 +146,10 @@ BAD_ARGUMENTS = {
     "missing-file": ["--source", "/no/such/file.jsonl"],
     "unknown-analyzer": ["--analyzer", "foo://"],
     "negative-duration": ["--duration", "-1"],
+    "nan-duration": ["--duration", "nan"],
+    "infinite-history": ["--history", "inf"],
+    "analyzer-port-out-of-range": ["--analyzer", "http://127.0.0.1:99999"],
+    "backoff-cap-below-initial": ["--backoff-initial", "5", "--backoff-cap", "1"],
     "record-exists": ["--record", "{existing}"],
 }
 
