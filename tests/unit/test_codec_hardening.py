@@ -425,3 +425,73 @@ def test_fuzz_loads_bounded_huge_numbers(number: str, shape: str) -> None:
 )
 def test_fuzz_json_safe_always_writes(value: object) -> None:
     dumps(json_safe(value)).encode("utf-8")
+
+
+# --- the depth scan is exact on valid JSON, whatever its strings hold ----------------------------
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+def _chain(depth: int, filler: object, leaf: object) -> object:
+    """``[filler, [filler, [... leaf]]]``, ``depth`` lists deep."""
+    value = leaf
+    for _ in range(depth):
+        value = [filler, value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # brackets in strings that would pair up with real ones if strings were not cut out
+        _chain(70, "]", 1),
+        _chain(70, "[", 1),
+        _chain(70, "}]", [[]]),
+        _chain(70, '\\"]', {"a": "}"}),
+        _chain(70, "\\\\", {'\\"[': ['"]"', ["]}]}"]]}),
+    ],
+)
+def test_brackets_and_quotes_inside_strings_do_not_fool_the_depth_scan(value: object) -> None:
+    depth = _depth(value)
+    for text in (json.dumps(value), json.dumps(value, ensure_ascii=False)):
+        assert loads_bounded(text, max_depth=depth) == value
+        with pytest.raises(FrameError, match="nested"):
+            loads_bounded(text, max_depth=depth - 1)
+
+
+def test_alternating_brackets_are_counted_level_by_level() -> None:
+    for depth in (64, 65, 127, 128, 129):
+        text = "".join('{"a":' if i % 2 else "[" for i in range(depth))
+        text += "1" + "".join("}" if i % 2 else "]" for i in reversed(range(depth)))
+        if depth <= 64:
+            assert _depth(loads_bounded(text)) == depth
+        else:
+            with pytest.raises(FrameError, match="nested"):
+                loads_bounded(text)
+
+
+_tricky_text = st.text(alphabet='[]{}"\\ab', max_size=6)
+_nested_values = st.recursive(
+    st.none() | st.integers(-5, 5) | _tricky_text,
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(_tricky_text, c, max_size=3),
+    max_leaves=40,
+)
+
+
+@_FUZZ
+@given(_nested_values, st.integers(min_value=1, max_value=6), st.booleans())
+def test_fuzz_depth_scan_agrees_with_the_real_depth(
+    value: object, limit: int, ascii_: bool
+) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_)
+    if _depth(value) <= limit:
+        assert loads_bounded(text, max_depth=limit) == value
+    else:
+        with pytest.raises(FrameError, match="nested"):
+            loads_bounded(text, max_depth=limit)
