@@ -60,8 +60,6 @@ class Printer:
             if now - self._logged.get(event.kind, -1e9) >= 10.0:
                 self._logged[event.kind] = now
                 log.warning("%s: %s", event.component, event.message)
-        elif isinstance(event, StateChange) and event.state is LinkState.FAILED:
-            log.error("%s failed: %s", event.component, event.detail)
         elif isinstance(event, StateChange) and event.state is LinkState.LIVE:
             urls = getattr(self.session.source, "device_urls", None)
             if event.component == "source" and urls is not None and not self._told:

@@ -204,7 +204,8 @@ class Session:
         if self.states.get(component) == (state, detail):
             return
         self.states[component] = (state, detail)
-        log.info("%s: %s %s", component, state.value, detail)
+        level = logging.WARNING if state is LinkState.FAILED else logging.INFO
+        log.log(level, "%s: %s%s", component, state.value, f" ({detail})" if detail else "")
         self._emit(StateChange(component, state, detail))
 
     def problem(self, component: str, kind: str, message: str, count: int = 1) -> None:
