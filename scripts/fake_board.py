@@ -52,6 +52,7 @@ class FakeBoard:
         bad_every: int = 0,
         seed: int = 1,
         autostart_lines: bool = True,
+        board_clock: bool = False,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
@@ -61,6 +62,9 @@ class FakeBoard:
         self.link = link
         self.bad_every = bad_every
         self.autostart_lines = autostart_lines
+        self.board_clock = board_clock
+        """``frames``: stamp with the board's own clock (ms since power-up, like millis()),
+        not the wall clock."""
         self.rng = random.Random(seed)
         self.lines_written = 0
         self.bytes_written = 0
@@ -187,7 +191,11 @@ class FakeBoard:
         if self.fmt == "frames":
             return json.dumps(
                 {
-                    "timestamp": int(time.time() * 1000),
+                    "timestamp": int(
+                        (time.monotonic() - self._t0) * 1000
+                        if self.board_clock
+                        else time.time() * 1000
+                    ),
                     "personas": [{"posicion": "frente", "distancia": "1.2m",
                                   "expresion": "feliz", "gesto": "saludo"}],
                     "objetos": [],

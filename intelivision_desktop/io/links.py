@@ -4,9 +4,17 @@ WebSocket (§6).
 Both share one shape: a connection per device (the backend keeps its aggregation state per
 client connection), each with its own reconnect loop under the app's policy (capped
 exponential backoff with jitter, the first attempt included); an explicit state per link;
-and failover: the embedded rules analyzer sees every frame all the time and publishes — marked
-as fallback — only for devices whose connection is down. Frames are never queued for later
-sending (a description of a scene long gone helps nobody); the session records them anyway.
+and failover: the embedded rules analyzer is handed the frames of a connection that is down
+(never those a backend got), so no window is described twice and the failover's relevance
+state learns only from what it said.
+
+Frames reach the backend as a live device sends them: stamped with the send time (the Node
+backend windows on the device clock and silently drops frames stamped more than a window in
+the past, PROTOCOL §3). The links start with the analyzer, imports included: one spare
+connection is opened at once and taken by the first device, and frames produced while a
+device's first connection is being made are held (bounded) and sent in order once it is live.
+A frame produced while a connection is down is not queued for later (a description of a scene
+long gone helps nobody): the failover describes it, and the session records it anyway.
 """
 
 from __future__ import annotations
@@ -37,7 +45,17 @@ log = logging.getLogger(__name__)
 APIGW_MAX_MESSAGE = 128 * 1024
 """API Gateway refuses (closes with 1009) messages larger than this."""
 SEND_QUEUE = 256
-"""Frames waiting to be sent on one connection before the oldest are dropped (counted)."""
+"""Frames waiting to be sent on one connection (held while its first connection is made)
+before the oldest are dropped (counted)."""
+SILENT_AFTER_S = 30.0
+"""A live connection that has sent frames with detections for this long, and got not one
+description, is reported silent: a working backend always describes the first window of a
+connection that has people or objects in it (PROTOCOL §3, "relevant if there is no previous
+summary"), so this does not fire on a quiet corridor (no detections) or a calm scene (one
+description, then silence)."""
+SILENT_MIN_FRAMES = 20
+"""…and at least this many frames with detections were sent on it."""
+STAMP_MODES = ("auto", "send", "source")
 PROBLEM_INTERVAL_S = 10.0
 """The same kind of problem is reported at most this often (counting never stops)."""
 
@@ -75,6 +93,20 @@ class LinkOptions:
     max_connection_s: float = 7000.0
     """API Gateway: open a fresh connection before the 2-hour limit ends this one."""
     max_incoming_bytes: int = 1024 * 1024
+    stamp: str = "auto"
+    """The ``timestamp`` a frame carries on the wire: ``send`` — the send time, as a live
+    device stamps ``Date.now()`` (the Node backend drops frames more than a window old by its
+    own clock); ``source`` — the frame's own timestamp, as recorded (for backends that want
+    recorded time); ``auto`` (default) — the device's own stamp for frames of devices served
+    by this app (``Frame.device_clock``), the send time for everything else."""
+    warmup_s: float = 3.0
+    """How long the session waits for the first connection before starting its source."""
+    silent_after_s: float = SILENT_AFTER_S
+    silent_min_frames: int = SILENT_MIN_FRAMES
+
+    def __post_init__(self) -> None:
+        if self.stamp not in STAMP_MODES:
+            raise ValueError(f"stamp must be one of {', '.join(STAMP_MODES)}, not {self.stamp!r}")
 
     def resolved_protocol(self) -> str:
         if self.protocol != "auto":
@@ -111,7 +143,7 @@ def ssl_context(options: LinkOptions) -> ssl.SSLContext | bool:
         try:
             return ssl.create_default_context(cafile=str(options.ca_file))
         except (OSError, ssl.SSLError) as exc:
-            raise LinkError(f"cannot use CA file {options.ca_file}: {exc}") from None
+            raise TlsRejected(f"cannot use CA file {options.ca_file}: {exc}") from None
     return ssl.create_default_context()
 
 
@@ -123,29 +155,31 @@ class LinkStats:
     received: int = 0
     descriptions: int = 0
     connects: int = 0
+    held: int = 0
+    """Frames held while a first connection was being made (then sent in order)."""
+    failover_frames: int = 0
+    """Frames of a connection that was down, described by the failover rules instead."""
     rtt_ms: float | None = None
     health: dict[str, Any] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     """Problems by kind: backend_error, malformed, unknown_event, too_large, oversize …"""
     last_error: str = ""
+    silent: str = ""
+    """Set while a live backend takes frames and answers nothing (see ``SILENT_AFTER_S``)."""
 
 
 class _FailoverSink:
-    """Stands between the fallback rules analyzer and the session: passes its output on only
-    for devices whose backend connection is down, marked as fallback."""
+    """Stands between the fallback rules analyzer and the session: everything it says is
+    marked as fallback. It is only ever handed frames of connections that are down."""
 
-    def __init__(self, link: BackendLink, sink: AnalyzerSink) -> None:
-        self.link = link
+    def __init__(self, sink: AnalyzerSink) -> None:
         self.sink = sink
 
     def publish(self, description: Description) -> None:
-        if self.link.is_live(description.device_id):
-            return
         self.sink.publish(replace(description, fallback=True, source="rules (failover)"))
 
     def count(self, kind: str, n: int = 1) -> None:
-        if not self.link.all_live():
-            self.sink.count(kind, n)
+        self.sink.count(kind, n)
 
     def push_frames(self, frames: Any) -> None:  # pragma: no cover - analyzers do not push
         pass
@@ -166,8 +200,28 @@ class _FailoverSink:
         pass
 
 
+def wire_timestamp(frame: Frame, stamp: str, now_ms: int) -> int | None:
+    """The ``timestamp`` to send for ``frame`` under a stamp mode (see ``LinkOptions.stamp``);
+    None to send the frame's own (or none, if it has none: the backend stamps it)."""
+    if stamp == "source" or (stamp == "auto" and frame.device_clock):
+        return None
+    return now_ms
+
+
+def wire_frame(frame: Frame, stamp: str) -> dict[str, Any]:
+    """The ``sensor-data`` payload for ``frame``, stamped as a live device would."""
+    payload = encode_frame(frame)
+    ts = wire_timestamp(frame, stamp, int(time.time() * 1000))
+    if ts is not None:
+        payload["timestamp"] = ts
+    return payload
+
+
 class _Connection:
-    """One device's connection with its reconnect loop."""
+    """One device's connection with its reconnect loop.
+
+    Its frames go one of three ways: sent (live), held for sending (its first connection is
+    being made), or handed to the failover rules (down: retrying, failed)."""
 
     protocol_name = ""
 
@@ -176,13 +230,26 @@ class _Connection:
         self.device_id = device_id
         self.options = link.options
         self.live = False
+        self.warming = True
+        """No connection made or failed yet: frames are held, not failed over."""
+        self.ready = asyncio.Event()
+        """Set once the first attempt ended (live or not)."""
         self.queue: asyncio.Queue[Frame] = asyncio.Queue(SEND_QUEUE)
         self.backoff = Backoff(self.options.backoff)
         self.last_sent_mono: float | None = None
         self.last_sent_ms: float | None = None
         self.next_retry_s: float | None = None
+        self.live_since: float | None = None
+        self.sent_detections = 0
+        """Frames with people or objects sent on the current connection."""
+        self.answered = False
+        """A description (or a not-relevant answer) arrived on the current connection."""
 
     # transport-specific
+    @staticmethod
+    def preload() -> None:
+        """Import the transport's libraries (slow: about 0.4 s), in a worker thread."""
+
     async def connect(self) -> None:
         raise NotImplementedError
 
@@ -195,17 +262,51 @@ class _Connection:
 
     # shared
     def offer(self, frame: Frame) -> None:
-        if not self.live:
+        if not (self.live or self.warming):
+            self.link.failover(frame)
             return
+        if self.warming and not self.live:
+            self.link.stats.held += 1
         if self.queue.full():
             self.queue.get_nowait()
             self.link.note("send_overflow", "frames arrive faster than the backend takes them")
         self.queue.put_nowait(frame)
 
+    def payload(self, frame: Frame) -> dict[str, Any]:
+        return wire_frame(frame, self.options.stamp)
+
     def sent(self, frame: Frame) -> None:
         self.last_sent_mono = time.monotonic()
         self.last_sent_ms = frame.arrival_ms
         self.link.stats.sent += 1
+        if frame.people or frame.objects:
+            self.sent_detections += 1
+        self.check_silence()
+
+    def check_silence(self) -> None:
+        """Say so once when a live backend takes frames with detections and answers nothing."""
+        if self.answered or self.live_since is None or self.link.stats.silent:
+            return
+        quiet_s = time.monotonic() - self.live_since
+        opts = self.options
+        if quiet_s >= opts.silent_after_s and self.sent_detections >= opts.silent_min_frames:
+            message = (
+                f"backend silent: {self.sent_detections} frames with detections sent, "
+                f"no description in {quiet_s:.0f} s. Likely causes: the backend drops the frames "
+                "(frames stamped with a recorded time — the link's stamp option must not be "
+                "'source' for the Node backend), it cannot reach its AI, or it is not an "
+                "InteliVision backend"
+            )
+            self.link.stats.silent = message
+            self.link.note("backend_silent", message)
+            self.link.set_state(self, LinkState.LIVE, f"{self.options.display_url()} — {message}")
+
+    def answer(self) -> None:
+        """The backend answered on this connection (a description or 'not relevant')."""
+        self.answered = True
+        if self.link.stats.silent:
+            self.link.stats.silent = ""
+            self.link.set_state(self, LinkState.LIVE, self.options.display_url())
 
     def describe(
         self,
@@ -215,6 +316,7 @@ class _Connection:
         summary: Any = None,
         detail: Mapping[str, Any] | None = None,
     ) -> None:
+        self.answer()
         now = time.monotonic()
         latency = (now - self.last_sent_mono) * 1000.0 if self.last_sent_mono else None
         t_ms = (self.last_sent_ms or time.time() * 1000.0) + (latency or 0.0)
@@ -232,18 +334,32 @@ class _Connection:
             )
         )
 
+    def _went_down(self) -> None:
+        """The connection is down: what it held or queued goes to the failover, in order."""
+        self.live = False
+        self.warming = False
+        self.live_since = None
+        while not self.queue.empty():
+            self.link.failover(self.queue.get_nowait())
+
     async def run(self) -> None:
         opts = self.options
         while True:
             self.link.set_state(self, LinkState.CONNECTING, opts.display_url())
             reason = ""
-            auth_failed = False
+            fatal = ""
             try:
                 async with asyncio.timeout(opts.connect_timeout_s + 1):
                     await self.connect()
                 self.backoff.reset()
                 self.live = True
+                self.warming = False
+                self.ready.set()
+                self.live_since = time.monotonic()
+                self.sent_detections = 0
+                self.answered = False
                 self.link.stats.connects += 1
+                self.link.stats.silent = ""
                 self.link.set_state(self, LinkState.LIVE, opts.display_url())
                 reason = await self.serve()
             except asyncio.CancelledError:
@@ -252,25 +368,28 @@ class _Connection:
                     await asyncio.shield(self.close())
                 raise
             except AuthRejected as exc:
-                auth_failed = True
+                fatal = "check the token"
                 reason = f"rejected by the backend: {exc}"
+            except TlsRejected as exc:
+                fatal = "pass the backend's CA with --ca-file PEM, or --insecure to skip the check"
+                reason = str(exc)
             except TimeoutError:
                 reason = f"no answer within {opts.connect_timeout_s:g} s"
             except Exception as exc:  # any network failure: report, back off, try again
-                reason = _reason(exc)
-                log.debug("link %s: %s", opts.display_url(), reason, exc_info=True)
-            self.live = False
+                reason = operator_reason(exc, opts.display_url())
+                log.info("link %s: %s", opts.display_url(), reason)
+                log.debug("link %s: %s", opts.display_url(), _reason(exc), exc_info=True)
+            self._went_down()
+            self.ready.set()
             with contextlib.suppress(Exception):
                 await self.close()
-            while not self.queue.empty():
-                self.queue.get_nowait()
             self.link.stats.last_error = reason
-            if auth_failed:
+            if fatal:
                 # not a network blip: say so and wait long before asking again
                 delay = opts.backoff.cap_s
                 self.next_retry_s = delay
                 self.link.set_state(
-                    self, LinkState.FAILED, f"{reason} — check the token; retrying in {delay:g} s"
+                    self, LinkState.FAILED, f"{reason} — {fatal}; retrying in {delay:g} s"
                 )
             else:
                 delay = self.backoff.next_delay()
@@ -279,9 +398,64 @@ class _Connection:
             await asyncio.sleep(delay)
 
 
+class TlsRejected(Exception):
+    """The backend's TLS certificate was not trusted (or TLS could not be set up)."""
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _errno_of(exc: BaseException) -> int | None:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OSError) and cur.errno is not None:
+            return cur.errno
+        os_error = getattr(cur, "os_error", None)  # aiohttp's ClientConnectorError
+        if isinstance(os_error, OSError) and os_error.errno is not None:
+            return os_error.errno
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def is_tls_failure(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, ssl.SSLError | ssl.CertificateError):
+            return True
+        if "CERTIFICATE_VERIFY_FAILED" in str(cur) or "certificate verify failed" in str(cur):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
+def operator_reason(exc: BaseException, where: str) -> str:
+    """A connection failure in an operator's words; the technical text goes to the log."""
+    import errno
+
+    hostport = urlsplit(where).netloc.rsplit("@", 1)[-1] or where
+    code = _errno_of(exc)
+    if code == errno.ECONNREFUSED:
+        return f"nothing answers at {hostport} (is the backend running?)"
+    if code in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return f"no route to {hostport} (check the network)"
+    if code == errno.ECONNRESET:
+        return f"{hostport} closed the connection"
+    text = str(exc)
+    if "Name or service not known" in text or "nodename nor servname" in text or (
+        "getaddrinfo" in text
+    ):
+        return f"cannot find the host of {hostport} (check the address)"
+    if isinstance(exc, TimeoutError):
+        return f"{hostport} does not answer"
+    if isinstance(exc, LinkError):
+        return str(exc)
+    return f"cannot connect to {hostport} ({type(exc).__name__})"
 
 
 # --- Socket.IO --------------------------------------------------------------------------------
@@ -289,6 +463,11 @@ def _reason(exc: BaseException) -> str:
 
 class SocketIOConnection(_Connection):
     protocol_name = "socketio"
+
+    @staticmethod
+    def preload() -> None:
+        import aiohttp  # noqa: F401
+        import socketio  # noqa: F401
 
     def __init__(self, link: BackendLink, device_id: str) -> None:
         super().__init__(link, device_id)
@@ -343,20 +522,25 @@ class SocketIOConnection(_Connection):
             if any(s in text for s in ("401", "403", "refused", "namespaces failed", "nauthori")):
                 raise AuthRejected(text or "handshake refused") from None
             # python-socketio hides the cause ("Connection error"); ask plainly to learn it
-            raise LinkError(await self._diagnose(url) or text or "cannot connect") from None
+            raise await self._diagnose(url, text) from None
 
-    async def _diagnose(self, url: str) -> str | None:
+    async def _diagnose(self, url: str, text: str) -> Exception:
+        """Why the handshake failed, asked with a plain HTTP request."""
         import aiohttp
 
+        where = self.options.display_url()
         try:
             async with self.http.get(url, timeout=aiohttp.ClientTimeout(total=3)) as resp:
-                return (
-                    f"HTTP {resp.status} from {self.options.display_url()}"
-                    if resp.status >= 400
-                    else None
-                )
+                if resp.status in (401, 403):
+                    return AuthRejected(f"HTTP {resp.status}")
+                if resp.status >= 400:
+                    return LinkError(f"the backend answered HTTP {resp.status}")
         except (OSError, TimeoutError, aiohttp.ClientError) as exc:
-            return _reason(exc)
+            log.info("link %s: %s", where, _reason(exc))
+            if is_tls_failure(exc):
+                return TlsRejected(f"the TLS certificate of {where} is not trusted")
+            return LinkError(operator_reason(exc, where))
+        return LinkError(f"{where} answers HTTP but not Socket.IO ({text or 'no detail'})")
 
     async def serve(self) -> str:
         tasks = [
@@ -384,7 +568,7 @@ class SocketIOConnection(_Connection):
     async def _sender(self) -> None:
         while True:
             frame = await self.queue.get()
-            await self.sio.emit("sensor-data", encode_frame(frame))
+            await self.sio.emit("sensor-data", self.payload(frame))
             self.sent(frame)
 
     async def _pinger(self) -> None:
@@ -417,6 +601,7 @@ class SocketIOConnection(_Connection):
             return
         text = data["description"]
         if is_not_relevant_answer(text):
+            self.answer()
             self.link.count("not_relevant")
             return
         summary = None
@@ -459,6 +644,10 @@ def _with_query(url: str, extra: Mapping[str, str]) -> str:
 class ApiGatewayConnection(_Connection):
     protocol_name = "apigw"
 
+    @staticmethod
+    def preload() -> None:
+        import websockets.asyncio.client  # noqa: F401
+
     def __init__(self, link: BackendLink, device_id: str) -> None:
         super().__init__(link, device_id)
         self.ws: Any = None
@@ -499,7 +688,12 @@ class ApiGatewayConnection(_Connection):
             status = exc.response.status_code
             if status in (401, 403):
                 raise AuthRejected(f"HTTP {status} on the WebSocket upgrade") from None
-            raise LinkError(f"HTTP {status} on the WebSocket upgrade") from None
+            raise LinkError(f"the backend answered HTTP {status} to the upgrade") from None
+        except (ssl.SSLError, ssl.CertificateError) as exc:
+            log.info("link %s: %s", opts.display_url(), _reason(exc))
+            raise TlsRejected(
+                f"the TLS certificate of {opts.display_url()} is not trusted"
+            ) from None
 
     async def connect(self) -> None:
         self.ws = await self._open()
@@ -552,7 +746,7 @@ class ApiGatewayConnection(_Connection):
         self.link.stats.received += 1
         try:
             data = json.loads(message)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             self.link.note("malformed", f"not JSON from the backend: {message!r:.80}")
             return
         if not isinstance(data, dict):
@@ -564,6 +758,7 @@ class ApiGatewayConnection(_Connection):
                 self.link.note("malformed", "ai-description without text")
                 return
             if is_not_relevant_answer(text):
+                self.answer()
                 self.link.count("not_relevant")
                 return
             self.describe(
@@ -588,7 +783,7 @@ class ApiGatewayConnection(_Connection):
         while True:
             frame = await self.queue.get()
             payload = json.dumps(
-                {"action": "sensor-data", **encode_frame(frame)},
+                {"action": "sensor-data", **self.payload(frame)},
                 ensure_ascii=False,
                 separators=(",", ":"),
             )
@@ -679,6 +874,9 @@ class BackendLink:
         self._conn_cls = SocketIOConnection if self.protocol == "socketio" else ApiGatewayConnection
         self._conns: dict[str, _Connection] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._spare: _Connection | None = None
+        """Opened when the link starts, taken by the first device (no wait for its frames)."""
+        self._spare_task: asyncio.Task[None] | None = None
         self._sink: AnalyzerSink | None = None
         self._running = False
         self._last_note: dict[str, float] = {}
@@ -688,15 +886,34 @@ class BackendLink:
     def bind(self, sink: AnalyzerSink) -> None:
         self._sink = sink
         if self.fallback is not None:
-            self.fallback.bind(_FailoverSink(self, sink))
+            self.fallback.bind(_FailoverSink(sink))
 
     def submit(self, frame: Frame) -> None:
         conn = self._conns.get(frame.device_id)
         if conn is None:
-            conn = self._conns[frame.device_id] = self._conn_cls(self, frame.device_id)
-            if self._running:
-                self._start(conn)
+            conn = self._claim(frame.device_id)
         conn.offer(frame)
+
+    def _claim(self, device_id: str) -> _Connection:
+        """The connection for a new device: the spare one if there is one, else a new one."""
+        spare, task = self._spare, self._spare_task
+        self._spare = self._spare_task = None
+        if spare is not None and task is not None and not task.done():
+            spare.device_id = device_id
+            self._conns[device_id] = spare
+            self._tasks[device_id] = task
+            task.set_name(f"{self.protocol}-link-{device_id}")
+            if spare.live:
+                self.set_state(spare, LinkState.LIVE, self.options.display_url())
+            return spare
+        conn = self._conns[device_id] = self._conn_cls(self, device_id)
+        if self._running:
+            self._start(conn)
+        return conn
+
+    def failover(self, frame: Frame) -> None:
+        """A frame the backend will not get (its connection is down): the rules describe it."""
+        self.stats.failover_frames += 1
         if self.fallback is not None:
             self.fallback.submit(frame)
 
@@ -715,17 +932,39 @@ class BackendLink:
         if self.fallback is not None:
             self.fallback.device_gone(device_id)
 
+    async def ready(self, timeout_s: float | None = None) -> bool:
+        """Wait (bounded) until the first connection is made or has failed, so a source
+        started after this streams to a live backend from its first frame, as a device that
+        connects and then sends. True if a connection is live."""
+        budget = self.options.warmup_s if timeout_s is None else timeout_s
+        conns = [c for c in (self._spare, *self._conns.values()) if c is not None]
+        if not conns:
+            return False
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(budget):
+                await asyncio.gather(*(c.ready.wait() for c in conns))
+        return all(c.live for c in conns)
+
     async def run(self) -> None:
         self._running = True
+        # the transports' imports and the first connection, before the first frame arrives
+        await asyncio.to_thread(self._conn_cls.preload)
         for conn in self._conns.values():
-            self._start(conn)
+            if conn.device_id not in self._tasks:
+                self._start(conn)
         if not self._conns:
-            self._set(LinkState.CONNECTING, f"{self.url} (waiting for the first frame)")
+            spare = self._spare = self._conn_cls(self, "")
+            self._spare_task = asyncio.create_task(
+                spare.run(), name=f"{self.protocol}-link-spare"
+            )
         try:
             await asyncio.Event().wait()
         finally:
             self._running = False
             tasks = list(self._tasks.values())
+            if self._spare_task is not None:
+                tasks.append(self._spare_task)
+            self._spare = self._spare_task = None
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from intelivision_desktop.core.analysis import AnalysisConfig
 from intelivision_desktop.core.embedded import RulesAnalyzer
@@ -136,6 +136,17 @@ def open_source(url: str) -> Source:
     )
 
 
+def _pop_query(url: str, name: str) -> tuple[str, str | None]:
+    """``url`` without the query parameter ``name``, and its (last) value."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    values = [v for k, v in pairs if k == name]
+    if not values:
+        return url, None
+    rest = urlencode([(k, v) for k, v in pairs if k != name])
+    return urlunsplit(parts._replace(query=rest)), values[-1]
+
+
 def open_analyzer(
     url: str,
     config: AnalysisConfig | None = None,
@@ -153,11 +164,14 @@ def open_analyzer(
         if not parts.hostname:
             raise UrlError(f"{url!r} has no host name")
         opts = dict(link or {})
+        url, stamp = _pop_query(url.strip(), "stamp")
+        if stamp is not None:
+            opts["stamp"] = stamp  # ours, not the backend's: never sent to it
         protocol = opts.get("protocol", "auto")
         if protocol not in ("auto", "socketio", "apigw"):
             raise UrlError(f"protocol must be auto, socketio or apigw, not {protocol!r}")
         try:
-            return BackendLink(LinkOptions(url=url.strip(), **opts), config)
+            return BackendLink(LinkOptions(url=url, **opts), config)
         except (TypeError, ValueError) as exc:
             raise UrlError(f"{url}: {exc}") from None
     if scheme == "embedded":

@@ -1,9 +1,11 @@
 """Real backends on 127.0.0.1 for the link tests.
 
 - :class:`SocketIOBackend`: a python-socketio ``AsyncServer`` on aiohttp that behaves as
-  PROTOCOL.md §2–§4 say the Node backend does (per-connection aggregation, relevance and the
-  rules, ``ai-description`` with ``dataUsed`` and ``fallback``, ``ping``/``pong``,
-  ``GET /`` and ``GET /health``), plus switches for misbehaviour.
+  PROTOCOL.md §2–§4 say the Node backend does (per-connection aggregation on the device clock
+  with stale frames silently dropped, relevance, ``ai-description`` with ``dataUsed`` and
+  ``fallback``, ``ping``/``pong``, ``GET /`` and ``GET /health``, socket.io's 1 MB message
+  limit), plus switches for misbehaviour. Its analysis is :mod:`tests.integration.peers`,
+  written from the protocol, never the app's core.
 - :class:`ApiGatewayEmulator`: a websockets server with API Gateway's semantics (§6): route
   selection on ``action``, ``Forbidden`` for unknown routes, ``Internal server error`` on
   demand, the 128 KB limit (close 1009), an idle timeout (close 1001), a maximum connection
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import json
 import ssl
 import time
@@ -29,38 +32,27 @@ from urllib.parse import parse_qs, urlsplit
 import socketio
 from aiohttp import web
 
-from intelivision_desktop.core.analysis import (
-    Aggregator,
-    RelevanceFilter,
-    describe_rules,
-    summarize,
-)
-from intelivision_desktop.core.codec import FrameError, decode_frame, encode_summary
 from intelivision_desktop.io.server import end_engineio_leftovers
+from tests.integration.peers import NodePipeline
 
 
-class _Pipeline:
-    """The backend's per-connection processing, on the server's own clock."""
+def _iso_now() -> str:
+    """Node's ``new Date().toISOString()``."""
+    now = datetime.datetime.now(datetime.UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def _server_ms() -> float:
+    return time.time() * 1000.0
+
+
+class _Pipeline(NodePipeline):
+    """The backend's per-connection processing, on the server's own clock (tests/peers.py:
+    written from PROTOCOL.md, not from the app's core)."""
 
     def __init__(self, conn_id: str) -> None:
-        self.aggregator = Aggregator(conn_id)
-        self.relevance = RelevanceFilter()
+        super().__init__(_server_ms)
         self.conn_id = conn_id
-
-    def feed(self, data: Any) -> tuple[str, dict[str, Any]] | None:
-        now = time.time() * 1000.0
-        frame = decode_frame(data, device_id=self.conn_id, arrival_ms=now)
-        window = self.aggregator.push(frame)
-        if window is None:
-            return None
-        summary = summarize(window.frames)
-        if not self.relevance.judge(summary, now):
-            return None
-        text = describe_rules(summary)
-        if text is None:
-            return None
-        self.relevance.described(summary, now)
-        return text, encode_summary(summary)
 
 
 @dataclass
@@ -76,11 +68,21 @@ class SocketIOBackend:
     """Any of: malformed, unknown_event, error_event, huge, empty."""
     echo: bool = False
     """Answer every frame at once (latency benchmarks), instead of per 2-second window."""
+    accept_delay_s: float = 0.0
+    """Take this long to accept a connection (a slow or distant backend)."""
 
     def __post_init__(self) -> None:
         self._runner: web.AppRunner | None = None
         self._pipelines: dict[str, _Pipeline] = {}
+        self.seen: list[_Pipeline] = []
+        """Every connection's pipeline, in connection order (kept after it ends)."""
+        self.answers: defaultdict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        """The descriptions sent on each connection, with their dataUsed."""
         self.started = time.monotonic()
+
+    def stale_frames(self) -> int:
+        """Frames dropped because their device timestamp was older than the window."""
+        return sum(p.stale for p in self.seen)
 
     @property
     def url(self) -> str:
@@ -89,7 +91,7 @@ class SocketIOBackend:
 
     def _make(self) -> tuple[socketio.AsyncServer, web.Application]:
         sio = socketio.AsyncServer(
-            async_mode="aiohttp", cors_allowed_origins="*", max_http_buffer_size=10_000_000
+            async_mode="aiohttp", cors_allowed_origins="*", max_http_buffer_size=1_000_000
         )
         app = web.Application()
         sio.attach(app)
@@ -100,7 +102,7 @@ class SocketIOBackend:
                     "name": "InteliVision Backend (test)",
                     "version": "1.0.0",
                     "status": "running",
-                    "timestamp": time.time() * 1000,
+                    "timestamp": _iso_now(),
                     "clients": len(self._pipelines),
                 }
             )
@@ -109,9 +111,15 @@ class SocketIOBackend:
             return web.json_response(
                 {
                     "status": "healthy",
-                    "timestamp": time.time() * 1000,
+                    "timestamp": _iso_now(),
                     "uptime": time.monotonic() - self.started,
-                    "memory": {"rss": 1},
+                    "memory": {
+                        "rss": 50_000_000,
+                        "heapTotal": 20_000_000,
+                        "heapUsed": 15_000_000,
+                        "external": 2_000_000,
+                        "arrayBuffers": 100_000,
+                    },
                     "clients": len(self._pipelines),
                 }
             )
@@ -132,9 +140,12 @@ class SocketIOBackend:
                     self.refused += 1
                     self.connect_times.append(time.monotonic())
                     raise socketio.exceptions.ConnectionRefusedError("invalid token")
+            if self.accept_delay_s:
+                await asyncio.sleep(self.accept_delay_s)
             self.connects += 1
             self.connect_times.append(time.monotonic())
             self._pipelines[sid] = _Pipeline(sid)
+            self.seen.append(self._pipelines[sid])
 
         @sio.event
         async def disconnect(sid: str, *_: Any) -> None:
@@ -161,11 +172,12 @@ class SocketIOBackend:
                 return
             try:
                 out = pipe.feed(data)
-            except FrameError:
+            except (TypeError, ValueError, KeyError):
                 await sio.emit("error", {"message": "Error procesando datos"}, to=sid)
                 return
             if out is not None:
                 text, used = out
+                self.answers[sid].append(out)
                 await sio.emit(
                     "ai-description",
                     {
@@ -247,6 +259,11 @@ class ApiGatewayEmulator:
         self._server: Any = None
         self._conns: dict[str, Any] = {}
         self.by_conn: defaultdict[str, list[str]] = defaultdict(list)
+        self.seen: list[_Pipeline] = []
+        self.answers: defaultdict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+
+    def stale_frames(self) -> int:
+        return sum(p.stale for p in self.seen)
 
     @property
     def url(self) -> str:
@@ -271,6 +288,7 @@ class ApiGatewayEmulator:
         self.connects += 1
         self._conns[conn_id] = ws
         pipe = _Pipeline(conn_id)
+        self.seen.append(pipe)
         opened = time.monotonic()
         try:
             while True:
@@ -323,10 +341,11 @@ class ApiGatewayEmulator:
                 )
             )
             return
-        frame = {k: v for k, v in body.items() if k != "action"}
+        data = body.get("data")
+        frame = data if isinstance(data, dict) else {k: v for k, v in body.items() if k != "action"}
         try:
             out = pipe.feed(frame)
-        except FrameError:
+        except (TypeError, ValueError, KeyError):
             await ws.send(
                 json.dumps(
                     {
@@ -339,6 +358,7 @@ class ApiGatewayEmulator:
             return
         if out is not None:
             self.by_conn[conn_id].append(out[0])
+            self.answers[conn_id].append(out)
             await ws.send(json.dumps({"type": "ai-description", "data": out[0]}))
 
     async def start(self) -> None:

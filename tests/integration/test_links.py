@@ -264,12 +264,16 @@ def test_tls_self_signed_needs_its_ca(tmp_path: Path) -> None:
             session, link, watch = make_session(server.url)
 
             async def refused() -> None:
-                await until(lambda: watch.state() is LinkState.RETRYING, 10)
+                await until(lambda: watch.state() is LinkState.FAILED, 10)
                 await asyncio.sleep(0.5)
 
             await running(session, refused)
             assert server.connects == 0
-            assert "SSL" in link.stats.last_error or "certificate" in link.stats.last_error
+            assert "certificate" in link.stats.last_error
+            # not a blip to retry quickly: a failure with the fix named, retried at the cap
+            failed = [s for _, s in watch.states if s.state is LinkState.FAILED]
+            assert "--ca-file" in failed[-1].detail
+            assert len(failed) == 1
 
             session, link, watch = make_session(server.url, ca_file=ca_file)
 
