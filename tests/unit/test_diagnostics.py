@@ -222,3 +222,22 @@ def test_hostile_and_huge_values_are_bounded(tmp_path: Path) -> None:
     assert "… (50 more lines)" in section(text, "Extra")
     assert text.rstrip().endswith("tail line")
     assert "token=" + "t" * 10 not in text
+
+
+def test_without_a_file_handler_the_newest_process_log_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+    import os
+
+    monkeypatch.setenv("INTELIVISION_LOG_DIR", str(tmp_path))
+    root = logging.getLogger()
+    monkeypatch.setattr(
+        root, "handlers", [h for h in root.handlers if not hasattr(h, "baseFilename")]
+    )
+    old = tmp_path / "intelivision-desktop-20260101-000000-11.log"
+    new = tmp_path / "intelivision-desktop-20260102-000000-12.log"
+    for i, p in enumerate((old, new)):
+        p.write_text("x\n", encoding="utf-8")
+        os.utime(p, (1_000_000 + i, 1_000_000 + i))
+    assert diagnostics.current_log_file() == new
