@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from intelivision_desktop.core.analysis import AnalysisConfig, is_not_relevant_answer
 from intelivision_desktop.core.backoff import Backoff, BackoffPolicy
-from intelivision_desktop.core.codec import FrameError, decode_summary, encode_frame
+from intelivision_desktop.core.codec import FrameError, decode_summary, encode_frame, loads_bounded
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.core.model import Description, Frame, LinkState
 from intelivision_desktop.core.ports import AnalyzerSink
@@ -745,8 +745,8 @@ class ApiGatewayConnection(_Connection):
     def _handle(self, message: str | bytes) -> None:
         self.link.stats.received += 1
         try:
-            data = json.loads(message)
-        except (ValueError, UnicodeDecodeError, RecursionError):
+            data = loads_bounded(message)
+        except FrameError:
             self.link.note("malformed", f"not JSON from the backend: {message!r:.80}")
             return
         if not isinstance(data, dict):

@@ -171,6 +171,61 @@ def test_failover_then_switch_back() -> None:
     asyncio.run(main())
 
 
+def test_a_short_outage_of_an_unchanged_scene_is_described_by_the_failover(
+    tmp_path: Path,
+) -> None:
+    """The failover's relevance state learns only from what it said: while the backend was
+    live it said nothing, so the first window of an outage is news to it (before, it had
+    learned the scene from windows it was not allowed to publish, and said nothing)."""
+    still = {
+        "cameraActive": True,
+        "personas": [
+            {"posicion": "frente", "distancia": "1.2m", "expresion": "feliz", "gesto": "ninguno"}
+        ],
+        "objetos": [],
+    }
+    path = tmp_path / "still.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({**still, "timestamp": 1_700_000_000_000 + 200 * i}) + "\n"
+            for i in range(400)
+        )
+    )
+
+    async def main() -> None:
+        async with SocketIOBackend() as server:
+            session, link, watch = make_session(server.url, source=f"replay://{path}?speed=2")
+
+            async def body() -> None:
+                await until(lambda: len(watch.by("socketio")) >= 1, 20)
+                await asyncio.sleep(3)  # the scene stays the same: the backend says no more
+                said = len(watch.by("rules (failover)"))
+                assert said == 0  # the backend was live from the first frame on
+                await server.stop()
+                await until(lambda: len(watch.by("rules (failover)")) > said, 10)
+
+            await running(session, body)
+            assert link.stats.failover_frames > 0
+
+    asyncio.run(main())
+
+
+def test_a_message_nested_1500_deep_is_counted_and_the_link_stays_up() -> None:
+    async def main() -> None:
+        deep = "[" * 1500 + "]" * 1500
+        async with ApiGatewayEmulator(extra_replies=[deep]) as server:
+            session, link, watch = make_session(server.url)
+
+            async def body() -> None:
+                await until(lambda: len(watch.by("apigw")) >= 2, 20)
+
+            await running(session, body)
+            assert link.stats.counts["malformed"] >= 2
+            assert server.connects == 1  # never dropped
+
+    asyncio.run(main())
+
+
 def test_bad_token_is_a_clear_error_without_a_tight_loop() -> None:
     async def main() -> None:
         async with SocketIOBackend(token="s3cret") as server:
