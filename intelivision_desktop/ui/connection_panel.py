@@ -211,6 +211,13 @@ class ConnectionPanel(QWidget):
             f"sent {st.sent} · received {st.received} · descriptions {st.descriptions}",
             f"connections {st.connects}",
         ]
+        if st.held or st.failover_frames:
+            parts.append(
+                f"held while connecting {st.held} · described by the failover rules "
+                f"{st.failover_frames}"
+            )
+        if st.silent:
+            parts.insert(0, f"⚠ {st.silent}")
         if st.rtt_ms is not None:
             parts.append(f"round trip {st.rtt_ms:.0f} ms")
         h = st.health

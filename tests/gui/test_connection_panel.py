@@ -9,7 +9,7 @@ from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
 from intelivision_desktop.app.gui import demo_sources
 from intelivision_desktop.core.embedded import RulesAnalyzer
-from intelivision_desktop.io.links import BackendLink
+from intelivision_desktop.io.links import BackendLink, LinkOptions
 from intelivision_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import run, wait_until
 from tests.integration.backends import SocketIOBackend
@@ -74,3 +74,20 @@ def test_tls_warning_and_missing_ca_file(qapp: object, qtbot: object) -> None:
     assert asked[0][0] == "https://example.invalid"
     assert asked[0][1]["verify_tls"] is False
     assert asked[0][1]["token"] == "t0k"
+
+
+def test_a_silent_backend_is_shown_first_in_the_panel(qapp: object, qtbot: object) -> None:
+    window = MainWindow(demo_sources())
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    window.backend_dock.show()
+    link = BackendLink(LinkOptions(url="http://127.0.0.1:3001"))
+    link.stats.sent = 120
+    window.connection.update_numbers(link)
+    assert "silent" not in window.connection.numbers.text()
+    link.stats.silent = "backend silent: 120 frames with detections sent, no description in 31 s"
+    link.stats.held, link.stats.failover_frames = 3, 0
+    window.connection.update_numbers(link)
+    text = window.connection.numbers.text()
+    assert text.splitlines()[0].endswith(link.stats.silent)
+    assert "held while connecting 3" in text
