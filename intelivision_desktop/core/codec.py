@@ -227,7 +227,9 @@ def json_safe(value: Any, *, max_depth: int = MAX_DEPTH) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, str):
-        return value if _utf8_ok(value) else value.encode("utf-8", "replace").decode("utf-8")
+        if _utf8_ok(value):
+            return value
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
     if max_depth <= 0:
         return None
     if isinstance(value, Mapping):
