@@ -21,6 +21,7 @@ from intelivision_desktop.app.cli import (
 )
 from intelivision_desktop.app.diagnostics import diagnostics_text
 from intelivision_desktop.app.settings import Options, SettingsError, SettingsStore
+from intelivision_desktop.core.redact import redact
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.registry import UrlError, open_analyzer
@@ -178,7 +179,7 @@ class SessionController:
             session = build_session(self.args, url, link=self._link_options)
         except CliError as exc:
             log.error("cannot open %s: %s", url, exc)
-            self.window.statusBar().showMessage(f"Cannot open {url}: {exc}", 15000)
+            self.window.statusBar().showMessage(redact(f"Cannot open {url}: {exc}"), 15000)
             return
         self.adopt(session)
 

@@ -39,6 +39,7 @@ from intelivision_desktop.core.codec import FrameError, decode_summary, encode_f
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.core.model import Description, Frame, LinkState
 from intelivision_desktop.core.ports import AnalyzerSink
+from intelivision_desktop.core.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -383,7 +384,7 @@ class _Connection:
             self.ready.set()
             with contextlib.suppress(Exception):
                 await self.close()
-            self.link.stats.last_error = reason
+            self.link.stats.last_error = redact(reason)
             if fatal:
                 # not a network blip: say so and wait long before asking again
                 delay = opts.backoff.cap_s
@@ -447,8 +448,10 @@ def operator_reason(exc: BaseException, where: str) -> str:
     if code == errno.ECONNRESET:
         return f"{hostport} closed the connection"
     text = str(exc)
-    if "Name or service not known" in text or "nodename nor servname" in text or (
-        "getaddrinfo" in text
+    if (
+        "Name or service not known" in text
+        or "nodename nor servname" in text
+        or ("getaddrinfo" in text)
     ):
         return f"cannot find the host of {hostport} (check the address)"
     if isinstance(exc, TimeoutError):
@@ -954,9 +957,7 @@ class BackendLink:
                 self._start(conn)
         if not self._conns:
             spare = self._spare = self._conn_cls(self, "")
-            self._spare_task = asyncio.create_task(
-                spare.run(), name=f"{self.protocol}-link-spare"
-            )
+            self._spare_task = asyncio.create_task(spare.run(), name=f"{self.protocol}-link-spare")
         try:
             await asyncio.Event().wait()
         finally:
