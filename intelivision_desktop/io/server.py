@@ -35,9 +35,10 @@ Security (every refusal is counted and logged, at most one line per kind every 1
   origin is refused with HTTP 403 on both protocols unless listed in
   ``?origins=https://a.example,https://b.example`` (``origins=*``: any).
 - per-device rate and size limits and a device cap; at most ``per_address`` open connections
-  from one address (16; ``?per_address=0`` lifts the cap); a connection must complete each HTTP
-  request within ``handshake_timeout`` (10 s) and is closed when idle that long between
-  requests; accept errors (out of file descriptors …) are logged once per 10 s with a count.
+  from one address (16; ``?per_address=0`` lifts the cap); a connection must send its first
+  request within ``handshake_timeout`` (10 s) of opening and complete each request within
+  as long of its first byte (slowloris), idle keep-alive connections close after 75 s; accept
+  errors (out of file descriptors …) are logged once per 10 s with a count.
 """
 
 from __future__ import annotations
@@ -109,8 +110,11 @@ class ServerLimits:
     sio_ping_timeout: float = 20.0
     """… and pingTimeout."""
     handshake_timeout: float = 10.0
-    """A connection must complete each HTTP request (headers; a POST's body too) within this
-    many seconds, and is closed when idle this long between requests."""
+    """A connection must send its first request within this many seconds of opening, and
+    complete each request (headers; a POST's body too) within this long of its first byte."""
+    keepalive_timeout: float = 75.0
+    """An idle connection between requests is closed after this long (aiohttp's default;
+    longer than engine.io's ping interval, so long-polling devices keep their connections)."""
     per_address: int = DEFAULT_PER_ADDRESS
     """Open connections from one address (loopback included); more are refused. 0: no cap."""
     log_every: float = 10.0
@@ -299,6 +303,8 @@ class _Connection(asyncio.Protocol):
         self.address = "?"
         self.admitted = False
         self._busy = 0
+        self._served = 0
+        self._partial = False
         self._timer: asyncio.TimerHandle | None = None
 
     # --- asyncio.Protocol ------------------------------------------------------------------
@@ -319,6 +325,9 @@ class _Connection(asyncio.Protocol):
         self.inner.connection_made(transport)
 
     def data_received(self, data: bytes) -> None:
+        if not self._busy and not self._partial:
+            self._partial = True  # a request begins: it must be complete within the deadline
+            self._arm()
         if self.inner is not None:
             self.inner.data_received(data)
 
@@ -348,21 +357,24 @@ class _Connection(asyncio.Protocol):
 
     def request_started(self, method: str) -> None:
         """A request's headers are in. A GET may run long (a long poll, a WebSocket); a POST
-        must have its body in within the deadline."""
+        must have its body in by the deadline set at its first byte."""
         self._busy += 1
-        if method == "POST":
-            self._arm()
-        else:
+        self._partial = False
+        if method != "POST":
             self._disarm()
 
     def request_ended(self) -> None:
         self._busy = max(0, self._busy - 1)
+        self._served += 1
         if self._busy == 0 and self.admitted:
-            self._arm()  # idle between requests: the next one must come within the deadline
+            # idle between requests (keep-alive): a polling device's POST connection idles
+            # for a heartbeat interval, so this is longer than the request deadline
+            self._arm(self._server.limits.keepalive_timeout)
 
-    def _arm(self) -> None:
+    def _arm(self, timeout: float | None = None) -> None:
         self._disarm()
-        timeout = self._server.limits.handshake_timeout
+        if timeout is None:
+            timeout = self._server.limits.handshake_timeout
         if timeout > 0:
             self._timer = asyncio.get_running_loop().call_later(timeout, self._expire)
 
@@ -374,8 +386,11 @@ class _Connection(asyncio.Protocol):
     def _expire(self) -> None:
         self._timer = None
         if self.transport is not None and not self.transport.is_closing():
-            self._server._slow(self)
-            self.transport.abort()
+            if self._busy or self._partial or not self._served:
+                self._server._slow(self)  # a request (or the first one) that never completes
+                self.transport.abort()
+            else:  # an idle keep-alive connection, closed quietly as any server does
+                self.transport.close()
 
     def close(self) -> None:
         self._disarm()
@@ -782,7 +797,7 @@ class DeviceServer:
             if length is not None and length > self.limits.sio_max_message:
                 self._oversize(address, "Socket.IO", self.limits.sio_max_message, None)
         response = await handler(request)
-        if sio_path and isinstance(response, web.WebSocketResponse) and response.close_code == 1009:
+        if sio_path and isinstance(response, web.WebSocketResponse) and _too_big(response):
             self._oversize(address, "Socket.IO", self.limits.sio_max_message, 1009)
         return response
 
@@ -929,7 +944,7 @@ class DeviceServer:
                     await ws.close(code=1001, message=b"Going away")
         finally:
             self._gone(info.device_id)
-        if ws.close_code == 1009:
+        if _too_big(ws):
             self._oversize(conn_id, "API Gateway style", lim.max_message, 1009)
         elif isinstance(ws.exception(), TimeoutError) and not idle:
             self._problem(
@@ -988,6 +1003,12 @@ async def end_engineio_leftovers() -> None:
     for t in leftovers:
         t.cancel()
     await asyncio.gather(*leftovers, return_exceptions=True)
+
+
+def _too_big(ws: Any) -> bool:
+    """The WebSocket was closed for a message over its limit (1009). aiohttp sends 1009, then
+    may record 1006 when the peer does not answer the close: its exception keeps the 1009."""
+    return bool(ws.close_code == 1009 or getattr(ws.exception(), "code", None) == 1009)
 
 
 def _first(query: Mapping[str, list[str]], key: str) -> str | None:
