@@ -560,6 +560,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             except ExportError as exc:
                 raise CliError(str(exc)) from None
             sys.stdout.write(f"{channels.path}\n{descriptions.path}\n")
+            if channels.bad_lines:
+                sys.stderr.write(
+                    f"{PROG}: {channels.bad_lines} unreadable line(s) of the recording skipped\n"
+                )
             return 0
         if args.serve is not None:
             args.source = serve_url(args.serve, args.serve_token)

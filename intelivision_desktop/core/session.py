@@ -100,7 +100,15 @@ class Session:
                 self.recorder.write_frames(batch)
                 self._counts["recorded"] += len(batch)
             except (OSError, ValueError) as exc:  # disk full, closed file: say so, go on
+                written = getattr(exc, "written", 0)  # a partly written batch
+                self._counts["recorded"] += written if isinstance(written, int) else 0
                 self.problem("recorder", "record_failed", f"recording failed: {exc}")
+        coerced = sum(f.coerced for f in batch)
+        if coerced and self._problems["coerced"]:
+            self._problems["coerced"] += coerced  # counted; said once
+        elif coerced:
+            # numeric text ("confianza": "0.9") read as numbers, as the Node backend does
+            self.problem("source", "coerced", "numeric text read as a number", coerced)
         for f in batch:
             values = derive_channels(f)
             latency = self._latency.get(f.device_id)

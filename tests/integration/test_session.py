@@ -418,3 +418,41 @@ def test_fake_source_scene_by_url() -> None:
     assert len(col.descriptions) >= 1
     assert all(d.device_id == "fake" for d in col.descriptions)
     assert session.states["source"][0] is LinkState.FINISHED
+
+
+class _HalfRecorder:
+    """A recorder that writes every other frame of a batch and says so, as JsonlRecorder does
+    for items JSON cannot carry."""
+
+    def write_frames(self, frames: Iterable[Frame]) -> None:
+        from intelivision_desktop.io.recorder import RecordPartlyFailed
+
+        n = len(list(frames))
+        raise RecordPartlyFailed("some frames unwritable", written=n - n // 2, failed=n // 2)
+
+    def write_samples(self, *args: object) -> None:
+        pass
+
+    def write_description(self, description: object) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_partly_recorded_batches_and_numeric_text_are_counted() -> None:
+    from intelivision_desktop.core.codec import decode_frame
+
+    session = Session(open_source("demo://"), RulesAnalyzer(), _HalfRecorder())  # type: ignore[arg-type]
+    wire = {"personas": [{"posicion": "frente", "confianza": "0.9"}], "objetos": []}
+    frames = [decode_frame(wire, device_id="d", arrival_ms=1000.0 + i) for i in range(4)]
+    session.push_frames(frames)
+    session.push_frames(frames)
+    c = session.counters()
+    assert c.recorded == 4  # 2 of each batch of 4 were written
+    assert c.problems["record_failed"] == 2
+    assert c.problems["coerced"] == 8
+    said = []
+    session.subscribe(lambda e: said.append(e) if isinstance(e, Problem) else None)
+    session.push_frames(frames)
+    assert [p.kind for p in said] == ["record_failed"]  # coercion is said once, then counted
