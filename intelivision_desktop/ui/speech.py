@@ -14,15 +14,22 @@ Backends, tried in this order:
 
 Latest wins: the utterance being spoken is never cut off; of the texts that arrive meanwhile
 only the newest waits, older ones are dropped and counted (:attr:`Speaker.dropped`).
+
+No chanting: the backend's rules repeat a phrase every window while only a distance changes.
+A description with the same device and text as the last one spoken is said again only once
+:attr:`Speaker.repeat_quiet_s` seconds (default 30) have passed since that was spoken; the
+ones held back are counted (:attr:`Speaker.repeats_held`).
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+import math
 import re
 import shutil
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -51,6 +58,9 @@ MAX_UTTERANCE_S = 20.0
 MAX_FAILURES_IN_A_ROW = 3
 """After this many failed utterances in a row the next backend is tried, or speech turned off."""
 QT_INSTALL = "uv sync --extra speech, or pip install PySide6-Addons"
+REPEAT_QUIET_S = 30.0
+"""A description repeating the last one spoken (same device, same text) is said again only
+after this many seconds (0: every time). Proposed setting: ``speech_repeat_quiet_s``."""
 _WAIT_ON_CLOSE_MS = 1000
 _DETAIL_CHARS = 200
 
@@ -250,7 +260,8 @@ class Speaker(QObject):
     for commands (default: ``$PATH``) or ``which`` a replacement for :func:`shutil.which`;
     ``platform`` a ``sys.platform`` value; ``qt_engine`` forces a QTextToSpeech engine;
     ``language`` is the ISO 639 code of the texts and ``preferred_locale`` (default: the
-    system's) picks among that language's voices.
+    system's) picks among that language's voices. ``repeat_quiet_s`` is the quiet time before a
+    repeated description is said again, measured on ``clock`` (seconds, monotonic).
     """
 
     speaking_changed = Signal(bool)
@@ -275,6 +286,8 @@ class Speaker(QObject):
         language: str = "es",
         preferred_locale: str | None = None,
         max_utterance_s: float = MAX_UTTERANCE_S,
+        repeat_quiet_s: float = REPEAT_QUIET_S,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("speaker")
@@ -297,6 +310,14 @@ class Speaker(QObject):
         """Utterances that failed (could not start, exited non-zero, timed out)."""
         self.utterances = 0
         """Utterances started."""
+        self.repeats_held = 0
+        """Descriptions not said because they repeated the last one within the quiet time."""
+        self._repeat_quiet_s = REPEAT_QUIET_S
+        self.set_repeat_quiet(repeat_quiet_s)
+        self._clock = clock
+        self._last_said: tuple[str, str] | None = None
+        """(device, text) of the last description handed to the backend."""
+        self._last_said_at = 0.0
         self._current: str | None = None
         self._pending: str | None = None
         self._speaking = False
@@ -388,6 +409,8 @@ class Speaker(QObject):
             self._off_note = ""
         if on == self._enabled:
             return
+        if on:
+            self._last_said = None  # turned on: the scene is said once, whatever it was
         self._enabled = on
         if not on:
             self.stop()
@@ -421,6 +444,22 @@ class Speaker(QObject):
         self._volume = min(1.0, max(0.0, float(value)))
 
     @property
+    def repeat_quiet_s(self) -> float:
+        """Seconds before a repeated description (same device and text) is said again."""
+        return self._repeat_quiet_s
+
+    @repeat_quiet_s.setter
+    def repeat_quiet_s(self, value: float) -> None:
+        self.set_repeat_quiet(value)
+
+    @Slot(float)
+    def set_repeat_quiet(self, seconds: float) -> None:
+        seconds = float(seconds)
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(f"repeat_quiet_s must be a finite number ≥ 0, not {seconds!r}")
+        self._repeat_quiet_s = seconds
+
+    @property
     def speaking(self) -> bool:
         return self._speaking
 
@@ -432,8 +471,18 @@ class Speaker(QObject):
     # -- speaking ----------------------------------------------------------------------------
 
     def speak_description(self, d: Description) -> None:
-        """Say a description (fallback ones too: the user hears those as well)."""
-        self.say(d.text)
+        """Say a description (fallback ones too: the user hears those as well), unless it
+        repeats the last one spoken (same device, same text) within :attr:`repeat_quiet_s`."""
+        text = d.text.strip()
+        if not text or not self._enabled or self._closed:
+            return
+        key = (d.device_id, text)
+        now = self._clock()
+        if key == self._last_said and now - self._last_said_at < self._repeat_quiet_s:
+            self.repeats_held += 1
+            return
+        self._last_said, self._last_said_at = key, now
+        self.say(text)
 
     @Slot(str)
     def say(self, text: str) -> None:

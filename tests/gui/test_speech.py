@@ -517,3 +517,50 @@ def test_qt_backend_with_qts_mock_engine(
     finnish = make_speaker(backends=("qt",), qt_engine="mock", language="fi")
     assert finnish.reason == ""
     assert finnish.voice.endswith("(fi_FI)")
+
+
+# -- repeated descriptions ----------------------------------------------------------------------
+
+
+def test_a_repeated_description_is_said_again_only_after_the_quiet_time(
+    make_speaker: Callable[..., Speaker], fake_bin: Bin, qtbot: QtBot
+) -> None:
+    # the backend's rules repeat a phrase every 2 s while only a distance changes
+    fake_bin.add("spd-say", sleep=0.0)
+    now = [1000.0]
+    sp = make_speaker(
+        backends=("command",), path=str(fake_bin.dir), platform="linux", clock=lambda: now[0]
+    )
+    assert sp.repeat_quiet_s == 30.0  # the default
+    sp.enabled = True
+
+    def hear(device: str, text: str, at: float) -> None:
+        now[0] = 1000.0 + at
+        sp.speak_description(Description(device, text, now[0] * 1000, "rules"))
+        qtbot.waitUntil(quiet(sp), timeout=10000)
+
+    for at in range(0, 30, 2):  # 0, 2 … 28 s: said once
+        hear("glasses", "persona cerca", at)
+    hear("glasses", "persona cerca", 30)  # 30 s after it was said: said again
+    hear("glasses", "persona cerca", 32)
+    hear("phone", "persona cerca", 33)  # another device: its own description
+    hear("phone", "coche izquierda", 34)  # another text
+    hear("phone", "persona cerca", 35)  # a different text in between breaks the repeat
+    said = [(r["argv"][-1]) for r in fake_bin.started()]
+    assert said == ["persona cerca"] * 3 + ["coche izquierda", "persona cerca"]
+    assert sp.repeats_held == 15  # 2 … 28 and 32
+    assert sp.utterances == 5
+
+    # turning speech off and on: the current scene is said once more
+    sp.enabled = False
+    sp.enabled = True
+    hear("phone", "persona cerca", 36)
+    assert len(fake_bin.started()) == 6
+
+    sp.repeat_quiet_s = 0  # every repeat is said
+    hear("phone", "persona cerca", 37)
+    assert len(fake_bin.started()) == 7
+    with pytest.raises(ValueError, match="finite"):
+        sp.repeat_quiet_s = float("nan")
+    with pytest.raises(ValueError, match="≥ 0"):
+        Speaker(backends=(), repeat_quiet_s=-1)
