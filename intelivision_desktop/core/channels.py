@@ -3,6 +3,11 @@
 :class:`ChannelStore` keeps a time column and any number of value columns in preallocated
 ring buffers written twice (at ``i`` and ``i + capacity``), so the newest ``n`` samples are
 always one contiguous slice: reading never copies and writing never rolls.
+
+Also the arithmetic of honest plots, kept here because it needs no Qt and no clock (times are
+passed in): a channel's typical interval, the spacing beyond which consecutive samples are a
+gap (drawn as a break, not a line), the silence after which a device's data is stale, and the
+row nearest a moment (the hover readout).
 """
 
 from __future__ import annotations
@@ -28,18 +33,39 @@ class ChannelSpec:
     unit: str
     group: str
     """Channels with the same group share a plot."""
+    kind: str = "raw"
+    """``count``, ``distance``, ``score`` (0–1), ``duration`` or ``raw`` (a serial board's
+    value: any sign, any range). Sets the value format and the Y limits."""
 
+    @property
+    def display(self) -> str:
+        """Short, unambiguous name for legends and lists: ``Nearest person (m)``."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+    @property
+    def y_limits(self) -> tuple[float | None, float | None]:
+        """Values the channel can take: counts, distances and durations never go below 0,
+        scores stay within 0–1; raw channels are unbounded."""
+        return KIND_LIMITS.get(self.kind, (None, None))
+
+
+KIND_LIMITS: dict[str, tuple[float | None, float | None]] = {
+    "count": (0.0, None),
+    "distance": (0.0, None),
+    "duration": (0.0, None),
+    "score": (0.0, 1.0),
+}
 
 CAMERA_CHANNELS: tuple[ChannelSpec, ...] = (
-    ChannelSpec("people", "People", "", "counts"),
-    ChannelSpec("objects", "Objects", "", "counts"),
-    ChannelSpec("nearest_person_m", "Nearest person", "m", "distance"),
-    ChannelSpec("nearest_object_m", "Nearest object", "m", "distance"),
-    ChannelSpec("approaching", "Approaching objects", "", "motion"),
-    ChannelSpec("moving", "Moving objects", "", "motion"),
-    ChannelSpec("smile", "Smile score", "", "expression"),
-    ChannelSpec("surprise", "Surprise score", "", "expression"),
-    ChannelSpec("latency_ms", "Description latency", "ms", "latency"),
+    ChannelSpec("people", "People", "", "counts", "count"),
+    ChannelSpec("objects", "Objects", "", "counts", "count"),
+    ChannelSpec("nearest_person_m", "Nearest person", "m", "distance", "distance"),
+    ChannelSpec("nearest_object_m", "Nearest object", "m", "distance", "distance"),
+    ChannelSpec("approaching", "Approaching objects", "", "motion", "count"),
+    ChannelSpec("moving", "Moving objects", "", "motion", "count"),
+    ChannelSpec("smile", "Smile score", "", "expression", "score"),
+    ChannelSpec("surprise", "Surprise score", "", "expression", "score"),
+    ChannelSpec("latency_ms", "Description latency", "ms", "latency", "duration"),
 )
 CHANNEL_GROUPS: dict[str, str] = {
     "counts": "Detections",
@@ -48,6 +74,17 @@ CHANNEL_GROUPS: dict[str, str] = {
     "expression": "Expression scores",
     "latency": "Latency (ms)",
 }
+
+GAP_FLOOR_S = 1.0
+"""Consecutive samples closer than this are never a gap (camera frames come in bursts)."""
+GAP_FACTOR = 5.0
+"""…nor closer than this many typical intervals."""
+STALE_FLOOR_S = 3.0
+"""A device silent for less than this is not stale…"""
+STALE_FACTOR = 3.0
+"""…nor silent for less than this many of its typical intervals."""
+INTERVAL_WINDOW = 2048
+"""Spacings the typical interval is the median of (the newest ones)."""
 
 _SMILE = ("mouthSmile_L", "mouthSmile_R")
 _SURPRISE = ("browInnerUp", "eyeWide_L", "eyeWide_R")
@@ -87,6 +124,69 @@ def derive_channels(frame: Frame) -> dict[str, float]:
         "smile": smile,
         "surprise": surprise,
     }
+
+
+IntArray = npt.NDArray[np.intp]
+
+
+def typical_interval(ts: FloatArray, last: int = INTERVAL_WINDOW) -> float:
+    """Median spacing of the newest ``last`` + 1 times (NaN when there are none).
+
+    Rows stamped at one instant (a batch) are not a spacing: only positive steps count.
+    """
+    tail = ts[-(last + 1) :]
+    if len(tail) < 2:
+        return NAN
+    steps = np.diff(tail)
+    steps = steps[steps > 0]
+    return float(np.median(steps)) if steps.size else NAN
+
+
+def gap_threshold(interval: float) -> float:
+    """Spacing beyond which two consecutive samples are a gap: max(1 s, 5 × interval)."""
+    if not math.isfinite(interval):
+        return GAP_FLOOR_S
+    return max(GAP_FLOOR_S, GAP_FACTOR * interval)
+
+
+def stale_after(interval: float) -> float:
+    """Silence after which a device's data is stale: max(3 s, 3 × interval)."""
+    if not math.isfinite(interval):
+        return STALE_FLOOR_S
+    return max(STALE_FLOOR_S, STALE_FACTOR * interval)
+
+
+def gap_starts(x: FloatArray, threshold: float) -> IntArray:
+    """Indices ``i`` where ``x[i + 1] - x[i] > threshold`` (the sample before each gap)."""
+    if len(x) < 2:
+        return np.empty(0, dtype=np.intp)
+    return np.flatnonzero(np.diff(x) > threshold)
+
+
+def break_at(
+    x: FloatArray, ys: Mapping[str, FloatArray], starts: IntArray
+) -> tuple[FloatArray, dict[str, FloatArray]]:
+    """Insert a NaN point after each index in ``starts``, so a line drawn with
+    ``connect="finite"`` stops there. The NaN point repeats the x before it: x stays sorted
+    (clip-to-view bisects it). With no gap the arrays are returned as they are."""
+    if len(starts) == 0:
+        return x, dict(ys)
+    pos = starts + 1
+    x2: FloatArray = np.insert(x, pos, x[starts])
+    return x2, {k: np.insert(v, pos, NAN) for k, v in ys.items()}
+
+
+def nearest_row(ts: FloatArray, t: float) -> int | None:
+    """Index of the time in the sorted ``ts`` nearest to ``t`` (None when ``ts`` is empty)."""
+    n = len(ts)
+    if n == 0 or not math.isfinite(t):
+        return None
+    i = int(np.searchsorted(ts, t))
+    if i <= 0:
+        return 0
+    if i >= n:
+        return n - 1
+    return i if ts[i] - t < t - ts[i - 1] else i - 1
 
 
 class ChannelStore:
