@@ -77,6 +77,16 @@ class Aggregator:
     def pending(self) -> int:
         return len(self._buffer)
 
+    @property
+    def frames(self) -> tuple[Frame, ...]:
+        """The frames of the open window, oldest first."""
+        return tuple(self._buffer)
+
+    def restore(self, frames: Sequence[Frame], last_processed_ms: float) -> None:
+        """Put back an open window and the time of the last one closed (exported state)."""
+        self._buffer = list(frames)[-self.config.max_size :]
+        self.last_processed_ms = last_processed_ms
+
     def push(self, frame: Frame, now_ms: float | None = None) -> Window | None:
         """Add a frame; return the window it closes, if any."""
         now = frame.arrival_ms if now_ms is None else now_ms
@@ -298,6 +308,16 @@ class RelevanceFilter:
         """Remember a summary that produced a description."""
         self._last = summary
         self._last_ms = now_ms
+
+    @property
+    def last(self) -> tuple[Summary, float] | None:
+        """The last described summary and when, if any (not yet forgotten by a judgement)."""
+        return None if self._last is None else (self._last, self._last_ms)
+
+    def restore(self, summary: Summary, at_ms: float) -> None:
+        """Put back what was last said (exported state)."""
+        self._last = summary
+        self._last_ms = at_ms
 
 
 # --- fallback rules -----------------------------------------------------------------------

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from intelivision_desktop.core.analysis import (
-    Aggregator,
-    AnalysisConfig,
-    RelevanceFilter,
-    describe_rules,
-    summarize,
-)
-from intelivision_desktop.core.model import Description, Frame, LinkState, Window
+from intelivision_desktop.core.analysis import AnalysisConfig
+from intelivision_desktop.core.model import Frame, LinkState
+from intelivision_desktop.core.pipeline import ClosedWindow, Pipelines, description_of
 from intelivision_desktop.core.ports import AnalyzerSink
-
-
-class _DeviceState:
-    __slots__ = ("aggregator", "relevance")
-
-    def __init__(self, device_id: str, config: AnalysisConfig) -> None:
-        self.aggregator = Aggregator(device_id, config)
-        self.relevance = RelevanceFilter()
 
 
 class RulesAnalyzer:
@@ -41,52 +28,34 @@ class RulesAnalyzer:
     ) -> None:
         self.config = config or AnalysisConfig()
         self._perf = perf_clock
-        self._devices: dict[str, _DeviceState] = {}
+        self.pipelines = Pipelines(self.config)
         self._sink: AnalyzerSink | None = None
 
     def bind(self, sink: AnalyzerSink) -> None:
         self._sink = sink
 
     def device_gone(self, device_id: str) -> None:
-        self._devices.pop(device_id, None)
+        self.pipelines.gone(device_id)
 
     async def run(self) -> None:
         if self._sink is not None:
             self._sink.set_state("analyzer", LinkState.LIVE, "offline rules")
 
     def submit(self, frame: Frame) -> None:
-        state = self._devices.get(frame.device_id)
-        if state is None:
-            state = self._devices[frame.device_id] = _DeviceState(frame.device_id, self.config)
-        window = state.aggregator.push(frame)
-        if window is not None:
-            t0 = self._perf() if self._perf else None
-            self._describe(state, window, t0)
+        t0 = self._perf() if self._perf else None
+        closed = self.pipelines.push(frame)
+        if closed is not None:
+            self._describe(closed, t0)
 
-    def _describe(self, state: _DeviceState, window: Window, t0: float | None) -> None:
+    def _describe(self, closed: ClosedWindow, t0: float | None) -> None:
         sink = self._sink
-        summary = summarize(window.frames)
         if sink:
             sink.count("windows")
-        now = window.closed_ms
-        text = describe_rules(summary) if state.relevance.judge(summary, now) else None
+        text = self.pipelines.of(closed.device_id).rules(closed)
         if text is None:
             if sink:
                 sink.count("not_relevant")
             return
-        state.relevance.described(summary, now)
         latency = (self._perf() - t0) * 1000.0 if self._perf and t0 is not None else None
         if sink:
-            sink.publish(
-                Description(
-                    device_id=window.device_id,
-                    text=text,
-                    t_ms=now,
-                    source=self.source_name,
-                    fallback=False,
-                    latency_ms=latency,
-                    summary=summary,
-                    window_start_ms=window.start_ms,
-                    window_end_ms=window.last_ms,
-                )
-            )
+            sink.publish(description_of(closed, text, source=self.source_name, latency_ms=latency))
