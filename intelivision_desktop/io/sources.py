@@ -136,6 +136,18 @@ class Player:
             self._steps += count
             self._changed.set()
 
+    def skip(self, ms: float) -> None:
+        """The session clock jumps ``ms`` ahead without that time being played: pacing goes
+        on as if the jump were not there (a demo scene re-anchored at the present after a
+        pause must not wait out the pause again)."""
+        if ms <= 0:
+            return
+        if self._anchor is not None:
+            m0, t0 = self._anchor
+            self._anchor = (m0, t0 + ms)
+        if self.position_ms is not None:
+            self.position_ms += ms
+
     def interrupt(self) -> None:
         """End the current :meth:`play` at once (what it had not handed over is dropped)."""
         self._interrupt = True
@@ -385,6 +397,11 @@ class _TimelineSource:
                                 base = next_base
                                 if self.anchor_now:
                                     base = max(base, float(round(wall_ms())))
+                                    # catching up with the present (after a pause, or a
+                                    # slow loop turn) is a jump of the session clock, not
+                                    # time to wait: without this, a pause of N s stalled
+                                    # every later scene change by N s
+                                    self.player.skip(base - next_base)
                             else:
                                 base = float(round(wall_ms())) if self.anchor_now else start
                             offset = base - start

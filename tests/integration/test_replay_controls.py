@@ -406,3 +406,52 @@ def test_a_looping_replay_of_a_file_without_frames_ends_and_says_so(tmp_path: Pa
     assert "empty" in problems
     assert "malformed" in problems
     assert source.passes == 1
+
+
+def scene_file(path: Path, t0: int, n: int = 4) -> Path:
+    """A short plain wire-frame file: ``n`` frames 200 ms apart on its own clock."""
+    lines = [
+        json.dumps({"timestamp": t0 + 200 * i, "personas": [], "objetos": []}) for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_pause_does_not_stall_later_scene_changes(tmp_path: Path) -> None:
+    """Issue 12 §3: a pause of N s inserted an N-s stall at every later scene change of the
+    demo (the new scene was anchored at the wall clock, which the pause had moved on, and
+    the player waited for the jump). Measured with the wall-clock arrival of each frame:
+    the gap at each scene change after a 1 s pause stays near the 0.2 s loop gap."""
+    files = [scene_file(tmp_path / f"s{i}.jsonl", 1_700_000_000_000 + 10**7 * i) for i in range(3)]
+    source = DemoSource(files, speed=1.0, loop=False)
+    session = Session(source, RulesAnalyzer())
+    arrivals: list[tuple[float, int]] = []  # (monotonic s, device timestamp)
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, FrameBatch):
+            now = time.monotonic()
+            arrivals.extend((now, f.timestamp_ms) for f in event.frames)
+
+    session.subscribe(on_event)
+
+    async def scenario() -> None:
+        async with asyncio.timeout(LIMIT_S), asyncio.TaskGroup() as tg:
+            tg.create_task(session.run())
+            while len(arrivals) < 2:
+                await asyncio.sleep(0.01)
+            source.pause()
+            await asyncio.sleep(1.0)
+            source.play()
+            while len(arrivals) < 12:
+                await asyncio.sleep(0.01)
+            session.stop()
+
+    asyncio.run(scenario())
+    firsts = [stamps(p)[0] for p in files[1:]]
+    index = {ts: i for i, (_, ts) in enumerate(arrivals)}
+    for first in firsts:
+        i = index[first]
+        gap = arrivals[i][0] - arrivals[i - 1][0]
+        # frames are 0.2 s apart and scenes 0.2 s apart: a stall of the 1 s pause would be
+        # 1.2 s; generous slack for a loaded machine
+        assert gap < 0.8, f"a {gap:.2f} s stall at the scene change to {first}"
