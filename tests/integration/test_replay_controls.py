@@ -433,17 +433,16 @@ def test_a_pause_does_not_stall_later_scene_changes(tmp_path: Path) -> None:
             arrivals.extend((now, f.timestamp_ms) for f in event.frames)
 
     session.subscribe(on_event)
+    watch = Watch(session)  # subscribed after on_event: it sees the arrivals recorded
 
     async def scenario() -> None:
         async with asyncio.timeout(LIMIT_S), asyncio.TaskGroup() as tg:
             tg.create_task(session.run())
-            while len(arrivals) < 2:
-                await asyncio.sleep(0.01)
+            await watch.until(lambda: len(arrivals) >= 2)
             source.pause()
             await asyncio.sleep(1.0)
             source.play()
-            while len(arrivals) < 12:
-                await asyncio.sleep(0.01)
+            await watch.until(lambda: len(arrivals) >= 12)
             session.stop()
 
     asyncio.run(scenario())
