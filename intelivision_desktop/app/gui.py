@@ -37,12 +37,19 @@ def _qt_message_handler(mode: object, context: object, message: str) -> None:
 
 
 def demo_sources() -> list[tuple[str, str]]:
+    from PySide6.QtCore import QCoreApplication
+
     from intelivision_desktop.io.resources import demo_recordings
 
-    items = [("Demo — all scenes", "demo://")]
+    translate = QCoreApplication.translate
+    items = [(translate("gui", "Demo — all scenes"), "demo://")]
     try:
         items += [
-            (f"Demo — {p.stem.replace('_', ' ')}", f"demo://{p.stem}") for p in demo_recordings()
+            (
+                translate("gui", "Demo — {scene}").format(scene=p.stem.replace("_", " ")),
+                f"demo://{p.stem}",
+            )
+            for p in demo_recordings()
         ]
     except FileNotFoundError:
         log.warning("no demo recordings found")
@@ -202,5 +209,20 @@ def main_gui(args: argparse.Namespace, first: Session | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
 
-    make_app()
+    app = make_app()
+    install_language(app, args)
     return asyncio.run(run_window(args, first), loop_factory=qasync.QEventLoop)
+
+
+def install_language(app: object, args: argparse.Namespace) -> str:
+    """The window's language: ``--lang`` > the settings file's ``language`` > the system's
+    (the self-test and screenshots leave the settings alone: ``--lang`` or the system's).
+    Applied before the window is built; a change applies at the next start."""
+    from PySide6.QtCore import QCoreApplication
+
+    from intelivision_desktop.app.i18n import install_translators, language_setting
+
+    tooling = getattr(args, "self_test", False) or getattr(args, "screenshot", None) is not None
+    setting = None if tooling else language_setting()
+    assert app is None or isinstance(app, QCoreApplication)
+    return install_translators(app, getattr(args, "lang", None), setting=setting)

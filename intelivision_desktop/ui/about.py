@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,6 +32,16 @@ DESCRIPTION = "Operator console for the InteliVision assistive-vision system"
 LICENCE = "MIT"
 """Likewise pyproject.toml's ``license``."""
 VERSION_ROWS_PER_COLUMN = 8
+FOLDER_NAMES = {
+    # the names diagnostics.folders() gives, as the dialog shows them
+    "Recordings": QT_TRANSLATE_NOOP("AboutDialog", "Recordings"),
+    "Logs": QT_TRANSLATE_NOOP("AboutDialog", "Logs"),
+    "Settings": QT_TRANSLATE_NOOP("AboutDialog", "Settings"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AboutDialog", text)
 
 
 def _metadata(field: str, fallback: str) -> str:
@@ -67,7 +77,7 @@ class AboutDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("AboutDialog")
-        self.setWindowTitle(f"About {diagnostics.APP_TITLE}")
+        self.setWindowTitle(self.tr("About {app}").format(app=diagnostics.APP_TITLE))
         self._diagnostics = diagnostics_text or (lambda: diagnostics.diagnostics_text(None))
         self._open_url = open_url or QDesktopServices.openUrl
         self.folders = list(folders if folders is not None else diagnostics.folders())
@@ -84,11 +94,13 @@ class AboutDialog(QDialog):
         layout.addWidget(self.status)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = QPushButton("Copy diagnostics", self)
+        self.copy_button = QPushButton(self.tr("Copy diagnostics"), self)
         self.copy_button.setObjectName("copyDiagnostics")
         self.copy_button.setToolTip(
-            "Copy versions, system, session state and the end of the log (secrets removed) "
-            "to paste into a bug report"
+            self.tr(
+                "Copy versions, system, session state and the end of the log (secrets removed) "
+                "to paste into a bug report"
+            )
         )
         self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
@@ -117,20 +129,27 @@ class AboutDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.title.setFont(font)
-        self.version = _selectable(f"Version {__version__}", self, "aboutVersion")
-        self.description = _selectable(_metadata("Summary", DESCRIPTION), self, "aboutDescription")
+        self.version = _selectable(
+            self.tr("Version {version}").format(version=__version__), self, "aboutVersion"
+        )
+        summary = _metadata("Summary", DESCRIPTION)
+        if summary == DESCRIPTION:  # the app's own words, in the window's language
+            summary = self.tr("Operator console for the InteliVision assistive-vision system")
+        self.description = _selectable(summary, self, "aboutDescription")
         self.description.setWordWrap(True)
         text.addWidget(self.title)
         text.addWidget(self.version)
         text.addWidget(self.description)
         licence = _metadata("License-Expression", "") or _metadata("License", LICENCE)
-        self.licence = _selectable(f"Licence: {licence}", self, "aboutLicence")
+        self.licence = _selectable(
+            self.tr("Licence: {licence}").format(licence=licence), self, "aboutLicence"
+        )
         text.addWidget(self.licence)
         row.addLayout(text, 1)
         return row
 
     def _versions_box(self) -> QGroupBox:
-        box = QGroupBox("Components", self)
+        box = QGroupBox(self.tr("Components"), self)
         box.setObjectName("versionsGroup")
         grid = QGridLayout(box)
         grid.setHorizontalSpacing(self.fontMetrics().horizontalAdvance("M") * 2)
@@ -138,7 +157,8 @@ class AboutDialog(QDialog):
         for i, (name, version) in enumerate(diagnostics.versions()):
             col, row = divmod(i, VERSION_ROWS_PER_COLUMN)
             key = QLabel(name, box)
-            value = _selectable(version, box, f"version_{name}")
+            shown = self.tr("not installed") if version == diagnostics.NOT_INSTALLED else version
+            value = _selectable(shown, box, f"version_{name}")
             if version == diagnostics.NOT_INSTALLED:
                 value.setEnabled(False)  # greyed: optional parts
             grid.addWidget(key, row, col * 2)
@@ -148,16 +168,16 @@ class AboutDialog(QDialog):
         return box
 
     def _folders_box(self) -> QGroupBox:
-        box = QGroupBox("Folders", self)
+        box = QGroupBox(self.tr("Folders"), self)
         box.setObjectName("foldersGroup")
         grid = QGridLayout(box)
         self.folder_buttons: dict[str, QPushButton] = {}
         for row, (name, path) in enumerate(self.folders):
-            grid.addWidget(QLabel(name, box), row, 0)
+            grid.addWidget(QLabel(_tr(FOLDER_NAMES.get(name, name)), box), row, 0)
             grid.addWidget(_selectable(str(path), box, f"folderPath_{name}"), row, 1)
-            button = QPushButton("Open folder", box)
+            button = QPushButton(self.tr("Open folder"), box)
             button.setObjectName(f"openFolder_{name}")
-            button.setToolTip(f"Open {path} in the file manager")
+            button.setToolTip(self.tr("Open {path} in the file manager").format(path=path))
             button.clicked.connect(lambda _=False, p=path: self.open_folder(p))
             grid.addWidget(button, row, 2)
             self.folder_buttons[name] = button
@@ -176,10 +196,15 @@ class AboutDialog(QDialog):
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self._say(f"Cannot create {path}: {exc.strerror or exc}", error=True)
+            self._say(
+                self.tr("Cannot create {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc
+                ),
+                error=True,
+            )
             return
         if not self._open_url(QUrl.fromLocalFile(str(path))):
-            self._say(f"No file manager could open {path}", error=True)
+            self._say(self.tr("No file manager could open {path}").format(path=path), error=True)
 
     def copy_diagnostics(self) -> None:
         """Put the diagnostics text on the clipboard."""
@@ -187,9 +212,15 @@ class AboutDialog(QDialog):
             text = self._diagnostics()
         except Exception as exc:  # a report about a broken app must not break it further
             log.exception("building the diagnostics failed")
-            self._say(f"Could not collect diagnostics: {exc}", error=True)
+            self._say(
+                self.tr("Could not collect diagnostics: {error}").format(error=exc), error=True
+            )
             return
         clipboard = QGuiApplication.clipboard()
         clipboard.setText(text)
         lines = text.count("\n") + 1
-        self._say(f"Diagnostics copied to the clipboard ({lines} lines). Secrets are removed.")
+        self._say(
+            self.tr(
+                "Diagnostics copied to the clipboard (%n line(s)). Secrets are removed.", "", lines
+            )
+        )

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +37,10 @@ from intelivision_desktop.io.bedrock import (
     settings_from_url,
 )
 
-MODES = (("Agent (InvokeAgent)", "bedrock-agent"), ("Model (ConverseStream)", "bedrock-model"))
+MODES = (
+    (QT_TRANSLATE_NOOP("BedrockDialog", "Agent (InvokeAgent)"), "bedrock-agent"),
+    (QT_TRANSLATE_NOOP("BedrockDialog", "Model (ConverseStream)"), "bedrock-model"),
+)
 REGIONS = (
     "us-east-1",
     "us-west-2",
@@ -64,7 +68,7 @@ class BedrockDialog(QDialog):
 
         self.mode = QComboBox(self)
         for label, value in MODES:
-            self.mode.addItem(label, value)
+            self.mode.addItem(self.tr(label), value)
         self.region = QComboBox(self)
         self.region.setEditable(True)
         self.region.addItem("")
@@ -73,14 +77,18 @@ class BedrockDialog(QDialog):
         if line is not None:
             line.setPlaceholderText(self._from_env("AWS_REGION", DEFAULT_REGION))
         self.profile = QLineEdit(self)
-        self.profile.setPlaceholderText(self._from_env("AWS_PROFILE", "default credential chain"))
+        self.profile.setPlaceholderText(
+            self._from_env("AWS_PROFILE", self.tr("default credential chain"))
+        )
         self.agent_id = QLineEdit(self)
-        self.agent_id.setPlaceholderText(self._from_env("BEDROCK_AGENT_ID", "10 letters or digits"))
+        self.agent_id.setPlaceholderText(
+            self._from_env("BEDROCK_AGENT_ID", self.tr("10 letters or digits"))
+        )
         self.alias_id = QLineEdit(self)
         self.alias_id.setPlaceholderText(
-            self._from_env("BEDROCK_AGENT_ALIAS_ID", "10 letters or digits")
+            self._from_env("BEDROCK_AGENT_ALIAS_ID", self.tr("10 letters or digits"))
         )
-        self.trace = QCheckBox("Show the agent's trace in the description details", self)
+        self.trace = QCheckBox(self.tr("Show the agent's trace in the description details"), self)
         self.model_id = QLineEdit(self)
         self.model_id.setPlaceholderText(self._from_env("BEDROCK_MODEL_ID", DEFAULT_MODEL_ID))
         self.max_tokens = QSpinBox(self)
@@ -88,31 +96,35 @@ class BedrockDialog(QDialog):
         self.max_tokens.setValue(DEFAULT_MAX_TOKENS)
         self.read_timeout = QDoubleSpinBox(self)
         self.read_timeout.setRange(0.5, 600.0)
-        self.read_timeout.setSuffix(" s")
+        self.read_timeout.setSuffix(self.tr(" s", "seconds"))
         self.read_timeout.setValue(DEFAULT_READ_TIMEOUT_S)
         self.connect_timeout = QDoubleSpinBox(self)
         self.connect_timeout.setRange(0.5, 120.0)
-        self.connect_timeout.setSuffix(" s")
+        self.connect_timeout.setSuffix(self.tr(" s", "seconds"))
         self.connect_timeout.setValue(DEFAULT_CONNECT_TIMEOUT_S)
         self.endpoint = QLineEdit(self)
-        self.endpoint.setPlaceholderText("the region's endpoint (or http://127.0.0.1:PORT)")
+        self.endpoint.setPlaceholderText(
+            self.tr("the region's endpoint (or http://127.0.0.1:PORT)")
+        )
 
         self.form = QFormLayout()
-        self.form.addRow("Call", self.mode)
-        self.form.addRow("Region", self.region)
-        self.form.addRow("Profile", self.profile)
-        self.form.addRow("Agent id", self.agent_id)
-        self.form.addRow("Alias id", self.alias_id)
+        self.form.addRow(self.tr("Call"), self.mode)
+        self.form.addRow(self.tr("Region"), self.region)
+        self.form.addRow(self.tr("Profile"), self.profile)
+        self.form.addRow(self.tr("Agent id"), self.agent_id)
+        self.form.addRow(self.tr("Alias id"), self.alias_id)
         self.form.addRow("", self.trace)
-        self.form.addRow("Model id", self.model_id)
-        self.form.addRow("Max tokens", self.max_tokens)
-        self.form.addRow("Read timeout", self.read_timeout)
-        self.form.addRow("Connect timeout", self.connect_timeout)
-        self.form.addRow("Endpoint URL", self.endpoint)
+        self.form.addRow(self.tr("Model id"), self.model_id)
+        self.form.addRow(self.tr("Max tokens"), self.max_tokens)
+        self.form.addRow(self.tr("Read timeout"), self.read_timeout)
+        self.form.addRow(self.tr("Connect timeout"), self.connect_timeout)
+        self.form.addRow(self.tr("Endpoint URL"), self.endpoint)
 
         note = QLabel(
-            "Credentials come from the standard AWS chain (aws configure, aws sso login, "
-            "environment); they are never stored by this app.",
+            self.tr(
+                "Credentials come from the standard AWS chain (aws configure, aws sso login, "
+                "environment); they are never stored by this app."
+            ),
             self,
         )
         note.setWordWrap(True)
@@ -140,7 +152,11 @@ class BedrockDialog(QDialog):
 
     def _from_env(self, key: str, default: str) -> str:
         value = self._env.get(key, "").strip()
-        return f"{value} (from {key})" if value else default
+        return (
+            self.tr("{value} (from {variable})").format(value=value, variable=key)
+            if value
+            else default
+        )
 
     @property
     def kind(self) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,12 +22,24 @@ from PySide6.QtWidgets import (
 )
 
 from intelivision_desktop.io.links import BackendLink
+from intelivision_desktop.ui.l10n import clock, dec, num, state_text, translate
 
 PROTOCOLS = (
-    ("Auto (http → Socket.IO, ws → API Gateway)", "auto"),
-    ("Socket.IO (Node backend)", "socketio"),
-    ("API Gateway WebSocket", "apigw"),
+    (QT_TRANSLATE_NOOP("ConnectionPanel", "Auto (http → Socket.IO, ws → API Gateway)"), "auto"),
+    (QT_TRANSLATE_NOOP("ConnectionPanel", "Socket.IO (Node backend)"), "socketio"),
+    (QT_TRANSLATE_NOOP("ConnectionPanel", "API Gateway WebSocket"), "apigw"),
 )
+TOTAL_NAMES = {
+    # an embedded Bedrock analyzer's totals() keys
+    "calls": QT_TRANSLATE_NOOP("ConnectionPanel", "calls"),
+    "tokens_in": QT_TRANSLATE_NOOP("ConnectionPanel", "tokens in"),
+    "tokens_out": QT_TRANSLATE_NOOP("ConnectionPanel", "tokens out"),
+    "failures": QT_TRANSLATE_NOOP("ConnectionPanel", "failures"),
+    "fallbacks": QT_TRANSLATE_NOOP("ConnectionPanel", "fallbacks"),
+    "stale": QT_TRANSLATE_NOOP("ConnectionPanel", "stale"),
+    "not_relevant": QT_TRANSLATE_NOOP("ConnectionPanel", "not relevant"),
+    "last_latency_ms": QT_TRANSLATE_NOOP("ConnectionPanel", "last latency ms"),
+}
 STATE_STYLE = {
     "live": "color:#2e7d32",
     "connecting": "color:#b28704",
@@ -35,11 +48,19 @@ STATE_STYLE = {
 }
 
 
+def _tr(text: str) -> str:
+    return translate("ConnectionPanel", text)
+
+
 def _duration(seconds: float) -> str:
     seconds = int(seconds)
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
-    return f"{h} h {m:02d} min" if h else (f"{m} min {s:02d} s" if m else f"{s} s")
+    if h:
+        return translate("ConnectionPanel", "{h} h {m} min").format(h=h, m=f"{m:02d}")
+    if m:
+        return translate("ConnectionPanel", "{m} min {s} s").format(m=m, s=f"{s:02d}")
+    return translate("ConnectionPanel", "{s} s").format(s=s)
 
 
 class ConnectionPanel(QWidget):
@@ -55,23 +76,26 @@ class ConnectionPanel(QWidget):
         self.url = QLineEdit(self)
         self.url.setObjectName("backendUrl")
         self.url.setPlaceholderText(
-            "http://localhost:3001  or  wss://ID.execute-api.REGION.amazonaws.com/dev"
+            self.tr("http://localhost:3001  or  wss://ID.execute-api.REGION.amazonaws.com/dev")
         )
         self.protocol = QComboBox(self)
         for label, value in PROTOCOLS:
-            self.protocol.addItem(label, value)
+            self.protocol.addItem(self.tr(label), value)
         self.token = QLineEdit(self)
         self.token.setObjectName("backendToken")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText("optional")
+        self.token.setPlaceholderText(self.tr("optional"))
         self.token_in = QComboBox(self)
-        self.token_in.addItem("as ?token= query", "query")
-        self.token_in.addItem("as Bearer header", "header")
-        self.verify = QCheckBox("Verify the server's TLS certificate", self)
+        self.token_in.addItem(self.tr("as ?token= query"), "query")
+        self.token_in.addItem(self.tr("as Bearer header"), "header")
+        self.verify = QCheckBox(self.tr("Verify the server's TLS certificate"), self)
         self.verify.setObjectName("verifyTls")
         self.verify.setChecked(True)
         self.tls_warning = QLabel(
-            "⚠ TLS verification is off: anyone on the network path can read and alter this link.",
+            self.tr(
+                "⚠ TLS verification is off: anyone on the network path can read and alter "
+                "this link."
+            ),
             self,
         )
         self.tls_warning.setObjectName("tlsWarning")
@@ -80,28 +104,31 @@ class ConnectionPanel(QWidget):
         self.tls_warning.setVisible(False)
         self.verify.toggled.connect(lambda on: self.tls_warning.setVisible(not on))
         self.ca_file = QLineEdit(self)
-        self.ca_file.setPlaceholderText("optional PEM file for a private CA")
+        self.ca_file.setPlaceholderText(self.tr("optional PEM file for a private CA"))
         browse = QPushButton("…", self)
+        browse.setToolTip(self.tr("Choose a CA certificate file"))
         browse.setFixedWidth(28)
         browse.clicked.connect(self._browse_ca)
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_file)
         ca_row.addWidget(browse)
         self.failover = QCheckBox(
-            "Describe with the embedded rules while the backend is away", self
+            self.tr("Describe with the embedded rules while the backend is away"), self
         )
         self.failover.setChecked(True)
-        self.connect_button = QPushButton("Connect", self)
+        self.connect_button = QPushButton(self.tr("Connect"), self)
         self.connect_button.setObjectName("connectButton")
         self.connect_button.clicked.connect(self._on_connect)
-        self.disconnect_button = QPushButton("Use embedded rules", self)
+        self.disconnect_button = QPushButton(self.tr("Use embedded rules"), self)
         self.disconnect_button.setObjectName("disconnectButton")
         self.disconnect_button.clicked.connect(self.disconnect_requested)
-        self.bedrock_button = QPushButton("Embedded Bedrock…", self)
+        self.bedrock_button = QPushButton(self.tr("Embedded Bedrock…"), self)
         self.bedrock_button.setObjectName("bedrockButton")
         self.bedrock_button.setToolTip(
-            "Describe with Amazon Bedrock from this computer (agent or model), with the rules "
-            "as fallback; credentials come from the standard AWS chain"
+            self.tr(
+                "Describe with Amazon Bedrock from this computer (agent or model), with the "
+                "rules as fallback; credentials come from the standard AWS chain"
+            )
         )
         self.bedrock_button.clicked.connect(self._on_bedrock)
         buttons = QHBoxLayout()
@@ -112,7 +139,7 @@ class ConnectionPanel(QWidget):
         self.error.setStyleSheet("color:#c62828")
         self.error.setWordWrap(True)
 
-        self.state = QLabel("analyzer: embedded rules", self)
+        self.state = QLabel(self.tr("analyzer: embedded rules"), self)
         self.state.setObjectName("linkState")
         self.state.setWordWrap(True)
         self.bedrock_url: str | None = None
@@ -122,13 +149,13 @@ class ConnectionPanel(QWidget):
         self.numbers.setWordWrap(True)
 
         form = QFormLayout()
-        form.addRow("Backend URL", self.url)
-        form.addRow("Protocol", self.protocol)
-        form.addRow("Token", self.token)
+        form.addRow(self.tr("Backend URL"), self.url)
+        form.addRow(self.tr("Protocol"), self.protocol)
+        form.addRow(self.tr("Token"), self.token)
         form.addRow("", self.token_in)
         form.addRow("", self.verify)
         form.addRow("", self.tls_warning)
-        form.addRow("CA file", ca_row)
+        form.addRow(self.tr("CA file"), ca_row)
         form.addRow("", self.failover)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
@@ -140,7 +167,7 @@ class ConnectionPanel(QWidget):
 
     def _browse_ca(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "CA certificate", "", "PEM (*.pem *.crt);;All (*)"
+            self, self.tr("CA certificate"), "", self.tr("PEM (*.pem *.crt);;All files (*)")
         )
         if path:
             self.ca_file.setText(path)
@@ -160,14 +187,14 @@ class ConnectionPanel(QWidget):
     def _on_connect(self) -> None:
         url = self.url.text().strip()
         if not url:
-            self.error.setText("Enter the backend's URL.")
+            self.error.setText(self.tr("Enter the backend's URL."))
             return
         if "://" not in url:
             url = "http://" + url
             self.url.setText(url)
         ca = self.ca_file.text().strip()
         if ca and not Path(ca).is_file():
-            self.error.setText(f"CA file not found: {ca}")
+            self.error.setText(self.tr("CA file not found: {path}").format(path=ca))
             return
         self.error.setText("")
         self.connect_requested.emit(url, self.options())
@@ -185,7 +212,8 @@ class ConnectionPanel(QWidget):
         self.error.setText(message)
 
     def show_state(self, state: str, detail: str) -> None:
-        self.state.setText(f"<b>{state}</b> — {detail}" if detail else f"<b>{state}</b>")
+        name = html.escape(state_text(state))
+        self.state.setText(f"<b>{name}</b> — {html.escape(detail)}" if detail else f"<b>{name}</b>")
         self.state.setStyleSheet(STATE_STYLE.get(state, ""))
 
     def update_numbers(self, analyzer: object) -> None:
@@ -193,43 +221,56 @@ class ConnectionPanel(QWidget):
         totals = getattr(analyzer, "totals", None)
         if callable(totals):
             t = totals()
-            self.numbers.setText(
-                "\n".join(
-                    f"{k.replace('_', ' ')}: {v:.1f}"
-                    if isinstance(v, float)
-                    else f"{k.replace('_', ' ')}: {v}"
-                    for k, v in t.items()
-                    if v not in (None, "")
-                )
-            )
+            lines = []
+            for k, v in t.items():
+                if v in (None, ""):
+                    continue
+                name = _tr(TOTAL_NAMES[k]) if k in TOTAL_NAMES else k.replace("_", " ")
+                value = dec(v) if isinstance(v, float) else num(v) if isinstance(v, int) else v
+                lines.append(self.tr("{name}: {value}").format(name=name, value=value))
+            self.numbers.setText("\n".join(lines))
             return
         if not isinstance(analyzer, BackendLink):
-            self.numbers.setText("Offline rules (PROTOCOL §4): no backend in use.")
+            self.numbers.setText(self.tr("Offline rules (PROTOCOL §4): no backend in use."))
             return
         st = analyzer.stats
         parts = [
-            f"sent {st.sent} · received {st.received} · descriptions {st.descriptions}",
-            f"connections {st.connects}",
+            self.tr("sent {sent} · received {received} · descriptions {descriptions}").format(
+                sent=num(st.sent), received=num(st.received), descriptions=num(st.descriptions)
+            ),
+            self.tr("connections {n}").format(n=num(st.connects)),
         ]
         if st.held or st.failover_frames:
             parts.append(
-                f"held while connecting {st.held} · described by the failover rules "
-                f"{st.failover_frames}"
+                self.tr(
+                    "held while connecting {held} · described by the failover rules {failover}"
+                ).format(held=num(st.held), failover=num(st.failover_frames))
             )
         if st.silent:
             parts.insert(0, f"⚠ {st.silent}")
         if st.rtt_ms is not None:
-            parts.append(f"round trip {st.rtt_ms:.0f} ms")
+            parts.append(self.tr("round trip {ms} ms").format(ms=dec(st.rtt_ms, 0)))
         h = st.health
         if h:
             up = h.get("uptime")
-            parts.append(
-                f"server {h.get('status', '?')}, {h.get('clients', '?')} clients"
-                + (f", up {_duration(float(up))}" if isinstance(up, int | float) else "")
-            )
+            clients = h.get("clients", "?")
+            status = h.get("status", "?")
+            if isinstance(up, int | float):
+                parts.append(
+                    self.tr("server {status}, {clients} clients, up {uptime}").format(
+                        status=status, clients=clients, uptime=_duration(float(up))
+                    )
+                )
+            else:
+                parts.append(
+                    self.tr("server {status}, {clients} clients").format(
+                        status=status, clients=clients
+                    )
+                )
         if st.counts:
-            parts.append("problems: " + ", ".join(f"{k} {v}" for k, v in sorted(st.counts.items())))
+            problems = ", ".join(f"{k} {num(v)}" for k, v in sorted(st.counts.items()))
+            parts.append(self.tr("problems: {list}").format(list=problems))
         if st.last_error:
-            parts.append(f"last error: {st.last_error}")
-        parts.append(f"updated {time.strftime('%H:%M:%S')}")
+            parts.append(self.tr("last error: {error}").format(error=st.last_error))
+        parts.append(self.tr("updated {time}").format(time=clock(time.time())))
         self.numbers.setText("\n".join(parts))

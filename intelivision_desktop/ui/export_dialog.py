@@ -26,7 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -65,11 +74,23 @@ from intelivision_desktop.io.export import (
     export_table_csv,
     write_bytes,
 )
+from intelivision_desktop.ui.l10n import clock, dec, grouped, num, translate
 from intelivision_desktop.ui.plots import PlotPanel
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 100
+KIND_NAMES = {
+    "channels": QT_TRANSLATE_NOOP("ExportDialog", "Channels"),
+    "descriptions": QT_TRANSLATE_NOOP("ExportDialog", "Descriptions"),
+    "plots": QT_TRANSLATE_NOOP("ExportDialog", "Plots"),
+}
+
+
+def _tr(text: str, n: int = -1) -> str:
+    return translate("ExportDialog", text, "", n)
+
+
 VisibleRange = Callable[[], tuple[float, float] | None]
 """The plots' x range, epoch seconds, or None when nothing is plotted."""
 
@@ -138,22 +159,34 @@ class ExportJob:
             r = export_table_csv(
                 self.table, self.paths.channels, origin_ms=self.origin_ms, progress=self._progress
             )
-            out.append(ExportedFile("channels", r.path, r.rows, f"{r.rows:,} rows"))
+            out.append(ExportedFile("channels", r.path, r.rows, _rows(r.rows)))
         if self.cancel.is_set():
             raise ExportCancelled
         if self.descriptions is not None:
             r = export_descriptions_list_csv(
                 self.descriptions, self.paths.descriptions, origin_ms=self.origin_ms
             )
-            out.append(ExportedFile("descriptions", r.path, r.rows, f"{r.rows:,} rows"))
+            out.append(ExportedFile("descriptions", r.path, r.rows, _rows(r.rows)))
         if self.png is not None:
             write_bytes(self.paths.plots, self.png)
             w, h = self.png_size
-            out.append(ExportedFile("plots", self.paths.plots, None, f"{w} × {h} px"))
+            out.append(
+                ExportedFile(
+                    "plots",
+                    self.paths.plots,
+                    None,
+                    translate("ExportDialog", "{w} × {h} px").format(w=w, h=h),
+                )
+            )
         return out
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _rows(n: int) -> str:
+    """``1,234 rows`` (the locale's digits; the word's plural from the translation)."""
+    return grouped(translate("ExportDialog", "%n row(s)", "", n), n)
 
 
 def safe_name(text: str) -> str:
@@ -175,7 +208,7 @@ def png_bytes(panel: PlotPanel) -> tuple[bytes, tuple[int, int]]:
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
     if not pixmap.save(buf, "PNG"):
-        raise ExportError("could not render the plots to PNG")
+        raise ExportError(translate("ExportDialog", "could not render the plots to PNG"))
     buf.close()
     return bytes(data.data()), (pixmap.width(), pixmap.height())
 
@@ -191,9 +224,9 @@ def prepare_export(
     """The GUI-thread part of an export: copies and the plots' picture. Raises
     :class:`ExportError` (nothing chosen, a bad name, a file that already exists)."""
     if not (request.csv_channels or request.csv_descriptions or request.png_plots):
-        raise ExportError("choose something to export")
+        raise ExportError(translate("ExportDialog", "choose something to export"))
     if request.png_plots and plots is None:
-        raise ExportError("there are no plots to save as PNG")
+        raise ExportError(translate("ExportDialog", "there are no plots to save as PNG"))
     paths = export_paths(request.folder, request.base_name)
     chosen = [
         p
@@ -206,7 +239,11 @@ def prepare_export(
     ]
     for p in chosen:
         if p.exists():
-            raise ExportError(f"{p} already exists (choose another name)")
+            raise ExportError(
+                translate("ExportDialog", "{path} already exists (choose another name)").format(
+                    path=p
+                )
+            )
     device = request.device if request.device is not None else next(iter(stores), None)
     time_range = ALL
     if request.visible_only and visible_range is not None:
@@ -252,12 +289,10 @@ def export_now(
     return job.run()
 
 
-def _clock(t_s: float) -> str:
-    return dt.datetime.fromtimestamp(t_s).strftime("%H:%M:%S")
-
-
 def _span(t0_s: float, t1_s: float) -> str:
-    return f"{_clock(t0_s)} – {_clock(t1_s)}, {t1_s - t0_s:,.0f} s"
+    return translate("ExportDialog", "{start} – {end}, {seconds} s").format(
+        start=clock(t0_s), end=clock(t1_s), seconds=num(round(t1_s - t0_s))
+    )
 
 
 # --- the dialog ------------------------------------------------------------------------------
@@ -286,7 +321,7 @@ class ExportDialog(QDialog):
         """``device``: the one chosen at first (the plotted one); ``everything``: start on
         "everything in memory" instead of the visible range (the ``export_range`` option)."""
         super().__init__(parent)
-        self.setWindowTitle("Export")
+        self.setWindowTitle(self.tr("Export"))
         self.setObjectName("ExportDialog")
         self._stores = stores
         self._descriptions = descriptions
@@ -301,10 +336,12 @@ class ExportDialog(QDialog):
         self._name_used = ""
         self.results: list[ExportedFile] = []
 
-        what = QGroupBox("Export", self)
-        self.channels_box = QCheckBox("Channels (CSV: time, elapsed seconds, a column each)")
-        self.descriptions_box = QCheckBox("Descriptions (CSV)")
-        self.plots_box = QCheckBox("Plots as shown (PNG)")
+        what = QGroupBox(self.tr("Export"), self)
+        self.channels_box = QCheckBox(
+            self.tr("Channels (CSV: time, elapsed seconds, a column each)")
+        )
+        self.descriptions_box = QCheckBox(self.tr("Descriptions (CSV)"))
+        self.plots_box = QCheckBox(self.tr("Plots as shown (PNG)"))
         for box in (self.channels_box, self.descriptions_box, self.plots_box):
             box.setChecked(True)
         if plots is None:
@@ -314,9 +351,9 @@ class ExportDialog(QDialog):
         for box in (self.channels_box, self.descriptions_box, self.plots_box):
             wl.addWidget(box)
 
-        rng = QGroupBox("Range", self)
-        self.visible_radio = QRadioButton("Visible range")
-        self.all_radio = QRadioButton("Everything in memory")
+        rng = QGroupBox(self.tr("Range"), self)
+        self.visible_radio = QRadioButton(self.tr("Visible range"))
+        self.all_radio = QRadioButton(self.tr("Everything in memory"))
         (self.all_radio if everything else self.visible_radio).setChecked(True)
         self._range_group = QButtonGroup(self)
         self._range_group.addButton(self.visible_radio)
@@ -327,21 +364,21 @@ class ExportDialog(QDialog):
 
         self.device_combo = QComboBox(self)
         self.device_combo.setObjectName("exportDevice")
-        self.device_label = QLabel("Device:")
+        self.device_label = QLabel(self.tr("Device:"))
         self.folder_edit = QLineEdit(str(default_folder), self)
         self.folder_edit.setObjectName("exportFolder")
-        choose = QPushButton("Choose…", self)
+        choose = QPushButton(self.tr("Choose…"), self)
         choose.clicked.connect(self._choose_folder)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(choose)
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("exportName")
-        self.name_edit.setToolTip("Files: NAME.csv, NAME.descriptions.csv, NAME.png")
+        self.name_edit.setToolTip(self.tr("Files: NAME.csv, NAME.descriptions.csv, NAME.png"))
         form = QFormLayout()
         form.addRow(self.device_label, self.device_combo)
-        form.addRow("Folder:", folder_row)
-        form.addRow("Name:", self.name_edit)
+        form.addRow(self.tr("Folder:"), folder_row)
+        form.addRow(self.tr("Name:"), self.name_edit)
 
         self.progress = QProgressBar(self)
         self.progress.setVisible(False)
@@ -355,10 +392,14 @@ class ExportDialog(QDialog):
         self.files.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         buttons = QDialogButtonBox(self)
-        self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = buttons.addButton(
+            self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.export_button.setObjectName("exportButton")
         self.export_button.setDefault(True)
-        self.open_button = buttons.addButton("Open folder", QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button = buttons.addButton(
+            self.tr("Open folder"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.open_button.setEnabled(False)
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         # the Export button must not close the dialog: handle clicks, not accepted()
@@ -440,19 +481,25 @@ class ExportDialog(QDialog):
         t_ms = store_times_ms(store.times()) if store is not None else np.empty(0)
         vr = self._visible_range() if self._visible_range is not None else None
         if vr is None:
-            self.visible_radio.setText("Visible range (nothing plotted)")
+            self.visible_radio.setText(self.tr("Visible range (nothing plotted)"))
             self.visible_radio.setEnabled(False)
             self.all_radio.setChecked(True)
         else:
             x0, x1 = min(vr), max(vr)
             n = int(np.count_nonzero(TimeRange.from_seconds(x0, x1).mask(t_ms)))
             self.visible_radio.setEnabled(True)
-            self.visible_radio.setText(f"Visible range ({_span(x0, x1)}; {n:,} rows)")
+            self.visible_radio.setText(
+                self.tr("Visible range ({span}; {rows})").format(span=_span(x0, x1), rows=_rows(n))
+            )
         if len(t_ms):
             span = _span(float(t_ms[0]) / 1000, float(t_ms[-1]) / 1000)
-            self.all_radio.setText(f"Everything in memory ({span}; {len(t_ms):,} rows)")
+            self.all_radio.setText(
+                self.tr("Everything in memory ({span}; {rows})").format(
+                    span=span, rows=_rows(len(t_ms))
+                )
+            )
         else:
-            self.all_radio.setText("Everything in memory (no rows yet)")
+            self.all_radio.setText(self.tr("Everything in memory (no rows yet)"))
 
     # --- exporting ---------------------------------------------------------------------------
 
@@ -485,7 +532,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, max(1, job.rows_total))
         self.progress.setValue(0)
         self.progress.setVisible(True)
-        self._set_status("Exporting…")
+        self._set_status(self.tr("Exporting…"))
         self._set_inputs_enabled(False)
         self._thread = threading.Thread(target=self._work, args=(job,), name="export-writer")
         self._thread.daemon = True
@@ -507,7 +554,11 @@ class ExportDialog(QDialog):
         if thread.is_alive():
             self.progress.setValue(job.rows_done)
             if job.rows_total:
-                self._set_status(f"Exporting… {job.rows_done:,} of {job.rows_total:,} rows")
+                self._set_status(
+                    self.tr("Exporting… {done} of {total} rows").format(
+                        done=num(job.rows_done), total=num(job.rows_total)
+                    )
+                )
             return
         thread.join()
         self._timer.stop()
@@ -518,7 +569,7 @@ class ExportDialog(QDialog):
         if isinstance(outcome, list):
             self._done(outcome, time.monotonic() - self._started)
         elif isinstance(outcome, ExportCancelled):
-            self._set_status("Export cancelled.")
+            self._set_status(self.tr("Export cancelled."))
         elif isinstance(outcome, ExportError):
             self._fail(str(outcome))
         else:
@@ -527,17 +578,27 @@ class ExportDialog(QDialog):
 
     def _done(self, files: list[ExportedFile], took_s: float) -> None:
         self.results = files
-        names = {"channels": "Channels", "descriptions": "Descriptions", "plots": "Plots"}
         self.files.setText(
-            "\n".join(f"{names.get(f.kind, f.kind)}: {f.path}  ({f.detail})" for f in files)
+            "\n".join(
+                self.tr("{kind}: {path}  ({detail})").format(
+                    kind=_tr(KIND_NAMES[f.kind]) if f.kind in KIND_NAMES else f.kind,
+                    path=f.path,
+                    detail=f.detail,
+                )
+                for f in files
+            )
         )
-        self._set_status(f"Exported {len(files)} file{'s' * (len(files) != 1)} in {took_s:.1f} s.")
+        self._set_status(
+            self.tr("Exported %n file(s) in {seconds} s.", "", len(files)).format(
+                seconds=dec(took_s)
+            )
+        )
         self.open_button.setEnabled(True)
         self._name_used = self.name_edit.text()
         self.exported.emit(files)
 
     def _fail(self, message: str) -> None:
-        self._set_status(f"Export failed: {message}", error=True)
+        self._set_status(self.tr("Export failed: {reason}").format(reason=message), error=True)
         self.failed.emit(message)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
@@ -561,7 +622,9 @@ class ExportDialog(QDialog):
             self._update_counts()
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export to", self.folder_edit.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Export to"), self.folder_edit.text()
+        )
         if folder:
             self.folder_edit.setText(folder)
 

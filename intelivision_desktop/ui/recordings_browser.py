@@ -13,7 +13,6 @@ with its path; the window's controller replays it.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import queue
 import threading
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
     QFileSystemWatcher,
     QModelIndex,
     Qt,
@@ -43,12 +44,27 @@ from PySide6.QtWidgets import (
 
 from intelivision_desktop.io.export import RecordingSummary, summarize_recording
 from intelivision_desktop.io.resources import recordings_dir
+from intelivision_desktop.ui.l10n import date_time, dec, num
 from intelivision_desktop.ui.table_model import Index, ListTableModel
 
 log = logging.getLogger(__name__)
 
 PATTERN = "*.jsonl"
-COLUMNS = ("Recording", "Recorded", "Duration", "Size", "Source", "Descriptions")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("RecordingsModel", "Recording"),
+    QT_TRANSLATE_NOOP("RecordingsModel", "Recorded"),
+    QT_TRANSLATE_NOOP("RecordingsModel", "Duration"),
+    QT_TRANSLATE_NOOP("RecordingsModel", "Size"),
+    QT_TRANSLATE_NOOP("RecordingsModel", "Source"),
+    QT_TRANSLATE_NOOP("RecordingsModel", "Descriptions"),
+)
+"""Column titles (English keys; the header shows them translated)."""
+SIZE_UNITS = (
+    QT_TRANSLATE_NOOP("RecordingsModel", "B"),
+    QT_TRANSLATE_NOOP("RecordingsModel", "kB"),
+    QT_TRANSLATE_NOOP("RecordingsModel", "MB"),
+    QT_TRANSLATE_NOOP("RecordingsModel", "GB"),
+)
 POLL_MS = 50
 WATCH_DEBOUNCE_MS = 300
 
@@ -65,17 +81,24 @@ def format_duration(seconds: float | None) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def _tr(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("RecordingsModel", text, "", n)
+
+
 def format_size(n: int) -> str:
+    """``999 B``, ``1.5 kB`` … in the locale's digits (decimal units, as file managers)."""
     size = float(n)
-    for unit in ("B", "kB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+    for unit in SIZE_UNITS:
+        if size < 1000 or unit == SIZE_UNITS[-1]:
+            value = num(round(size)) if unit == SIZE_UNITS[0] else dec(size)
+            return f"{value} {_tr(unit)}"
         size /= 1000
     raise AssertionError("unreachable")
 
 
 def format_when(epoch_s: float) -> str:
-    return dt.datetime.fromtimestamp(epoch_s).strftime("%Y-%m-%d %H:%M")
+    """The local date (the locale's short format) and time."""
+    return date_time(epoch_s)
 
 
 @dataclass(slots=True)
@@ -92,6 +115,12 @@ class RecordingsModel(ListTableModel[Entry]):
     """The listed recordings, newest (last modified) first."""
 
     columns = COLUMNS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        title = super().headerData(section, orientation, role)
+        return _tr(title) if isinstance(title, str) else title
 
     @property
     def entries(self) -> list[Entry]:
@@ -127,21 +156,25 @@ class RecordingsModel(ListTableModel[Entry]):
             if col == 2:
                 return format_duration(s.duration_s)
             if col == 4:
-                return s.source or "frames file"
+                return s.source or self.tr("frames file")
             if col == 5:
-                return str(s.descriptions)
+                return num(s.descriptions)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = str(e.path)
             if s is not None:
-                tip += f"\n{s.frames} frames, {s.descriptions} descriptions"
+                counts = [
+                    self.tr("%n frame(s)", "", s.frames),
+                    self.tr("%n description(s)", "", s.descriptions),
+                ]
                 if s.sample_blocks:
-                    tip += f", {s.sample_blocks} sample blocks"
+                    counts.append(self.tr("%n sample block(s)", "", s.sample_blocks))
+                tip += "\n" + ", ".join(counts)
                 if s.analyzer:
-                    tip += f"\nanalyzer: {s.analyzer}"
+                    tip += "\n" + self.tr("analyzer: {analyzer}").format(analyzer=s.analyzer)
                 if s.error:
-                    tip += f"\ncannot be replayed: {s.error}"
+                    tip += "\n" + self.tr("cannot be replayed: {reason}").format(reason=s.error)
             return tip
         if role == Qt.ItemDataRole.ForegroundRole and s is not None and s.error:
             return QColor("#c62828")
@@ -187,13 +220,13 @@ class RecordingsBrowser(QWidget):
         self.status.setObjectName("recordingsStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.open_button = QPushButton("&Open", self)
-        self.open_button.setToolTip("Replay the selected recording (Enter)")
+        self.open_button = QPushButton(self.tr("&Open"), self)
+        self.open_button.setToolTip(self.tr("Replay the selected recording (Enter)"))
         self.open_button.clicked.connect(self.open_selected)
-        self.refresh_button = QPushButton("&Refresh", self)
+        self.refresh_button = QPushButton(self.tr("&Refresh"), self)
         self.refresh_button.clicked.connect(self.refresh)
-        self.folder_button = QPushButton("&Folder…", self)
-        self.folder_button.setToolTip("Browse recordings in another folder")
+        self.folder_button = QPushButton(self.tr("&Folder…"), self)
+        self.folder_button.setToolTip(self.tr("Browse recordings in another folder"))
         self.folder_button.clicked.connect(self._choose_folder)
 
         buttons = QHBoxLayout()
@@ -325,14 +358,17 @@ class RecordingsBrowser(QWidget):
         n = self.model.rowCount()
         where = str(self._folder)
         if problem:
-            text = f"Cannot list {where}: {problem}"
+            text = self.tr("Cannot list {folder}: {reason}").format(folder=where, reason=problem)
         elif not self._folder.exists():
-            text = f"No recordings yet (they will be saved in {where}). Record with Ctrl+R."
+            text = self.tr(
+                "No recordings yet (they will be saved in {folder}). Record with Ctrl+R."
+            ).format(folder=where)
         elif n == 0:
-            text = f"No recordings in {where}. Record with Ctrl+R."
+            text = self.tr("No recordings in {folder}. Record with Ctrl+R.").format(folder=where)
+        elif self._pending:
+            text = self.tr("%n recording(s) in {folder} — reading…", "", n).format(folder=where)
         else:
-            reading = " — reading…" if self._pending else ""
-            text = f"{n} recording{'s' if n != 1 else ''} in {where}{reading}"
+            text = self.tr("%n recording(s) in {folder}", "", n).format(folder=where)
         self.status.setText(text)
 
     def _restore_selection(self, path: Path | None) -> None:
@@ -352,7 +388,9 @@ class RecordingsBrowser(QWidget):
             self.open_requested.emit(path)
 
     def _choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Recordings folder", str(self._folder))
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Recordings folder"), str(self._folder)
+        )
         if chosen:
             self.set_folder(Path(chosen))
 

@@ -8,7 +8,6 @@ be paused and sped up but not sought.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimerEvent, Signal
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+
+from intelivision_desktop.ui.l10n import date_time, locale
 
 SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
 """Speeds offered (the player takes any factor; a URL may ask for more)."""
@@ -43,7 +44,11 @@ def clock_text(seconds: float) -> str:
 
 
 def speed_text(speed: float) -> str:
-    return f"{speed:g}×"
+    """``0.25×``, ``2×`` in the locale's digits (``0,25×`` where the comma is decimal)."""
+    text = f"{speed:g}"
+    if "." in text:
+        text = text.replace(".", locale().decimalPoint())
+    return f"{text}×"
 
 
 class ReplayBar(QWidget):
@@ -59,25 +64,25 @@ class ReplayBar(QWidget):
         self.source: Any = None
         self._timer_id = 0
 
-        self.play_action = QAction("Pause", self)
+        self.play_action = QAction(self.tr("Pause"), self)
         self.play_action.setObjectName("playAction")
         self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        self.play_action.setToolTip("Play or pause the replay (Space)")
+        self.play_action.setToolTip(self.tr("Play or pause the replay (Space)"))
         self.play_action.triggered.connect(self.toggle)
-        self.step_action = QAction("Next frame", self)
+        self.step_action = QAction(self.tr("Next frame"), self)
         self.step_action.setObjectName("stepAction")
         self.step_action.setShortcut(QKeySequence(Qt.Key.Key_Period))
-        self.step_action.setToolTip("Pause and show the next frame (.)")
+        self.step_action.setToolTip(self.tr("Pause and show the next frame (.)"))
         self.step_action.triggered.connect(self.step)
         self.step_action.setIcon(
             self.style().standardIcon(self.style().StandardPixmap.SP_MediaSkipForward)
         )
         self._shown_playing: bool | None = None
-        self.back_action = QAction("Back 5 s", self)
+        self.back_action = QAction(self.tr("Back 5 s"), self)
         self.back_action.setObjectName("backAction")
         self.back_action.setShortcut(QKeySequence("Ctrl+Left"))
         self.back_action.triggered.connect(lambda: self.jump(-JUMP_S))
-        self.forward_action = QAction("Forward 5 s", self)
+        self.forward_action = QAction(self.tr("Forward 5 s"), self)
         self.forward_action.setObjectName("forwardAction")
         self.forward_action.setShortcut(QKeySequence("Ctrl+Right"))
         self.forward_action.triggered.connect(lambda: self.jump(JUMP_S))
@@ -94,7 +99,7 @@ class ReplayBar(QWidget):
         self.slider.setMinimumWidth(120)
         self.slider.setPageStep(int(JUMP_S * TICKS_PER_S))
         self.slider.setSingleStep(TICKS_PER_S)
-        self.slider.setToolTip("Drag or click to seek; Ctrl+Left / Ctrl+Right jump 5 s")
+        self.slider.setToolTip(self.tr("Drag or click to seek; Ctrl+Left / Ctrl+Right jump 5 s"))
         self.slider.valueChanged.connect(self._on_slider_value)
         self.slider.sliderReleased.connect(self._on_slider_released)
         self.time_label = QLabel("0:00.0 / 0:00.0", self)
@@ -105,13 +110,13 @@ class ReplayBar(QWidget):
         )
         self.speed_combo = QComboBox(self)
         self.speed_combo.setObjectName("speedCombo")
-        self.speed_combo.setToolTip("Replay speed")
+        self.speed_combo.setToolTip(self.tr("Replay speed"))
         for sp in SPEEDS:
             self.speed_combo.addItem(speed_text(sp), sp)
         self.speed_combo.activated.connect(self._on_speed)
-        self.loop_box = QCheckBox("Loop", self)
+        self.loop_box = QCheckBox(self.tr("Loop"), self)
         self.loop_box.setObjectName("loopBox")
-        self.loop_box.setToolTip("Start again from the beginning at the end")
+        self.loop_box.setToolTip(self.tr("Start again from the beginning at the end"))
         self.loop_box.toggled.connect(self._on_loop)
 
         lay = QHBoxLayout(self)
@@ -120,7 +125,7 @@ class ReplayBar(QWidget):
         lay.addWidget(self.step_button)
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.time_label)
-        lay.addWidget(QLabel("Speed:", self))
+        lay.addWidget(QLabel(self.tr("Speed:"), self))
         lay.addWidget(self.speed_combo)
         lay.addWidget(self.loop_box)
         self.bind(None)
@@ -160,7 +165,7 @@ class ReplayBar(QWidget):
         with QSignalBlocker(self.speed_combo):
             idx = self.speed_combo.findData(speed)
             if idx < 0:  # a URL's speed outside the list, or max
-                label = "max" if speed is None else speed_text(speed)
+                label = self.tr("max") if speed is None else speed_text(speed)
                 self.speed_combo.addItem(label, speed)
                 idx = self.speed_combo.count() - 1
             self.speed_combo.setCurrentIndex(idx)
@@ -237,7 +242,7 @@ class ReplayBar(QWidget):
         if playing != self._shown_playing:  # 10 times a second: touch the action on change only
             self._shown_playing = playing
             px = self.style().StandardPixmap
-            self.play_action.setText("Pause" if playing else "Play")
+            self.play_action.setText(self.tr("Pause") if playing else self.tr("Play"))
             self.play_action.setIcon(
                 self.style().standardIcon(px.SP_MediaPause if playing else px.SP_MediaPlay)
             )
@@ -246,11 +251,11 @@ class ReplayBar(QWidget):
         for a in (self.back_action, self.forward_action):
             a.setEnabled(seekable)
         if src is None:
-            self.time_label.setText("no replay")
+            self.time_label.setText(self.tr("no replay"))
             return
         if not seekable:
-            self.time_label.setText("live" if getattr(src, "live", False) else "—")
-            self.slider.setToolTip("This source has no timeline to seek in")
+            self.time_label.setText(self.tr("live") if getattr(src, "live", False) else "—")
+            self.slider.setToolTip(self.tr("This source has no timeline to seek in"))
             return
         length = src.length_s or 0.0
         with QSignalBlocker(self.slider):
@@ -270,8 +275,11 @@ class ReplayBar(QWidget):
         self.time_label.setText(text)
         wall = getattr(src, "position_wall_ms", None)
         at_end = bool(getattr(src, "at_end", False))
-        tip = "end of the replay" if at_end else ""
+        tip = self.tr("end of the replay") if at_end else ""
         if wall is not None:
-            stamp = dt.datetime.fromtimestamp(wall / 1000.0).strftime("%Y-%m-%d %H:%M:%S")
-            tip = f"recorded at {stamp}" + (f" — {tip}" if tip else "")
+            stamp = date_time(wall / 1000.0, seconds=True)
+            if at_end:
+                tip = self.tr("recorded at {time} — end of the replay").format(time=stamp)
+            else:
+                tip = self.tr("recorded at {time}").format(time=stamp)
         self.time_label.setToolTip(tip)

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,18 +37,28 @@ from intelivision_desktop.io.serial_source import (
     list_ports,
     parse_serial_url,
 )
+from intelivision_desktop.ui.l10n import grouped, num, state_text
 
 log = logging.getLogger(__name__)
 
 BAUD_RATES = (9600, 19200, 38400, 57600, 115200, 230400, 250000, 460800, 500000, 921600,
               1000000, 2000000)  # fmt: skip
-LINE_ENDINGS = (("LF (\\n)", "lf"), ("CRLF (\\r\\n)", "crlf"), ("CR (\\r)", "cr"), ("None", "none"))
+LINE_ENDINGS = (
+    ("LF (\\n)", "lf"),
+    ("CRLF (\\r\\n)", "crlf"),
+    ("CR (\\r)", "cr"),
+    (QT_TRANSLATE_NOOP("SerialPanel", "None"), "none"),
+)
 FORMATS = (
-    ("Auto", LineFormat.AUTO),
-    ("Arduino plotter", LineFormat.ARDUINO),
-    ("CSV with header", LineFormat.CSV),
+    (QT_TRANSLATE_NOOP("SerialPanel", "Auto"), LineFormat.AUTO),
+    (QT_TRANSLATE_NOOP("SerialPanel", "Arduino plotter"), LineFormat.ARDUINO),
+    (QT_TRANSLATE_NOOP("SerialPanel", "CSV with header"), LineFormat.CSV),
     ("JSON", LineFormat.JSON),
 )
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SerialPanel", text)
 RESCAN_MS = 1000
 
 
@@ -83,10 +93,12 @@ class SerialPanel(QWidget):
         self.port_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         edit = self.port_combo.lineEdit()
         if edit is not None:
-            edit.setPlaceholderText("/dev/ttyACM0, COM3 or socket://host:port")
-        self.port_combo.setToolTip("Ports found now (description and USB VID:PID); or type one")
+            edit.setPlaceholderText(self.tr("/dev/ttyACM0, COM3 or socket://host:port"))
+        self.port_combo.setToolTip(
+            self.tr("Ports found now (description and USB VID:PID); or type one")
+        )
         self.refresh_button = QPushButton("⟳", self)
-        self.refresh_button.setToolTip("Scan for ports now")
+        self.refresh_button.setToolTip(self.tr("Scan for ports now"))
         self.refresh_button.setFixedWidth(32)
         self.refresh_button.clicked.connect(self.rescan)
         port_row = QHBoxLayout()
@@ -102,17 +114,19 @@ class SerialPanel(QWidget):
         self.format_combo = QComboBox(self)
         self.format_combo.setObjectName("formatCombo")
         for label, fmt in FORMATS:
-            self.format_combo.addItem(label, fmt.value)
+            self.format_combo.addItem(_tr(label), fmt.value)
         self.eol_combo = QComboBox(self)
         self.eol_combo.setObjectName("eolCombo")
         for label, key in LINE_ENDINGS:
-            self.eol_combo.addItem(label, key)
+            self.eol_combo.addItem(_tr(label), key)
         self.dtr_box = QCheckBox("DTR", self)
         self.rts_box = QCheckBox("RTS", self)
         for box in (self.dtr_box, self.rts_box):
             box.setToolTip(
-                "Assert on opening. Many boards reset when DTR goes high; leave it off to "
-                "connect without a reset."
+                self.tr(
+                    "Assert on opening. Many boards reset when DTR goes high; leave it off to "
+                    "connect without a reset."
+                )
             )
             box.toggled.connect(self._on_control_lines)
         lines_row = QHBoxLayout()
@@ -120,15 +134,15 @@ class SerialPanel(QWidget):
         lines_row.addWidget(self.rts_box)
         lines_row.addStretch(1)
 
-        self.connect_button = QPushButton("Connect", self)
+        self.connect_button = QPushButton(self.tr("Connect"), self)
         self.connect_button.setObjectName("connectButton")
         self.connect_button.clicked.connect(self.request_source)
 
         self.send_edit = QLineEdit(self)
         self.send_edit.setObjectName("sendEdit")
-        self.send_edit.setPlaceholderText("a line to send to the device")
+        self.send_edit.setPlaceholderText(self.tr("a line to send to the device"))
         self.send_edit.returnPressed.connect(self._send)
-        self.send_button = QPushButton("Send", self)
+        self.send_button = QPushButton(self.tr("Send"), self)
         self.send_button.clicked.connect(self._send)
         send_row = QHBoxLayout()
         send_row.addWidget(self.send_edit, 1)
@@ -138,19 +152,21 @@ class SerialPanel(QWidget):
         self.status.setObjectName("serialStatus")
         self.status.setWordWrap(True)
         self.limits = QLabel(
-            f"Limits: {MAX_CHANNELS} channels per device, lines up to "
-            f"{MAX_LINE_BYTES // 1024} KB (longer ones are cut and counted).",
+            self.tr(
+                "Limits: {channels} channels per device, lines up to {kb} KB (longer ones are "
+                "cut and counted)."
+            ).format(channels=num(MAX_CHANNELS), kb=num(MAX_LINE_BYTES // 1024)),
             self,
         )
         self.limits.setWordWrap(True)
         self.limits.setStyleSheet("color: gray")
 
         form = QFormLayout()
-        form.addRow("Port", port_row)
-        form.addRow("Baud", self.baud_combo)
-        form.addRow("Format", self.format_combo)
-        form.addRow("Line end", self.eol_combo)
-        form.addRow("Lines", lines_row)
+        form.addRow(self.tr("Port"), port_row)
+        form.addRow(self.tr("Baud"), self.baud_combo)
+        form.addRow(self.tr("Format"), self.format_combo)
+        form.addRow(self.tr("Line end"), self.eol_combo)
+        form.addRow(self.tr("Lines"), lines_row)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.connect_button)
@@ -199,7 +215,7 @@ class SerialPanel(QWidget):
         self._poll.stop()
         if isinstance(result, Exception):
             log.warning("listing serial ports failed: %s", result)
-            self.status.setText(f"Cannot list ports: {result}")
+            self.status.setText(self.tr("Cannot list ports: {reason}").format(reason=result))
             return
         self.set_ports(result)
 
@@ -236,7 +252,9 @@ class SerialPanel(QWidget):
             self.port_combo.blockSignals(False)
         new = [p.device for p in ports if p.device not in old]
         if old and new:
-            self.status.setText(f"New port: {', '.join(new)}")
+            self.status.setText(
+                self.tr("New port(s): {ports}", "", len(new)).format(ports=", ".join(new))
+            )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -265,11 +283,11 @@ class SerialPanel(QWidget):
         """The settings as a :class:`SerialConfig`; ValueError says what is wrong."""
         port = self.port()
         if not port:
-            raise ValueError("choose or type a port")
+            raise ValueError(self.tr("choose or type a port"))
         try:
             baud = int(self.baud_combo.currentText())
         except ValueError:
-            raise ValueError("baud must be a whole number such as 115200") from None
+            raise ValueError(self.tr("baud must be a whole number such as 115200")) from None
         return SerialConfig(
             port=port,
             baud=baud,
@@ -291,7 +309,7 @@ class SerialPanel(QWidget):
         except ValueError as exc:
             self.status.setText(str(exc))
             return
-        self.status.setText(f"Opening {url}")
+        self.status.setText(self.tr("Opening {url}").format(url=url))
         self.source_requested.emit(url)
 
     # --- a running source -------------------------------------------------------------------
@@ -311,31 +329,45 @@ class SerialPanel(QWidget):
 
     def set_state(self, state: str, detail: str) -> None:
         """The source's state (connect ``SessionBridge.state`` for ``source``)."""
-        self.status.setText(f"{state}: {detail}" if detail else state)
+        name = state_text(state)
+        self.status.setText(f"{name}: {detail}" if detail else name)
 
     def _show_stats(self) -> None:
         src = self._source
         if src is None:
             return
         s = src.stats
-        text = (
-            f"{src.state.value}: {s['rows']:,} rows, {s['frames']:,} frames, "
-            f"{s['bad_lines']:,} bad lines, {s['bad_fields']:,} bad fields"
-        )
+        parts = [
+            grouped(self.tr("%n row(s)", "", s["rows"]), s["rows"]),
+            grouped(self.tr("%n frame(s)", "", s["frames"]), s["frames"]),
+            grouped(self.tr("%n bad line(s)", "", s["bad_lines"]), s["bad_lines"]),
+            grouped(self.tr("%n bad field(s)", "", s["bad_fields"]), s["bad_fields"]),
+        ]
         if s["capped_fields"]:
-            text += f", {s['capped_fields']:,} values over the {src.channel_cap}-channel cap"
+            n = s["capped_fields"]
+            parts.append(
+                grouped(self.tr("%n value(s) over the {cap}-channel cap", "", n), n).format(
+                    cap=num(src.channel_cap)
+                )
+            )
         if s["overlong"]:
-            text += f", {s['overlong']:,} over-long lines cut"
+            n = s["overlong"]
+            parts.append(grouped(self.tr("%n over-long line(s) cut", "", n), n))
         if s["reconnects"]:
-            text += f", {s['reconnects']} reconnects"
-        self.status.setText(text)
+            n = s["reconnects"]
+            parts.append(grouped(self.tr("%n reconnect(s)", "", n), n))
+        self.status.setText(
+            self.tr("{state}: {counts}").format(
+                state=state_text(src.state.value), counts=", ".join(parts)
+            )
+        )
 
     def _send(self) -> None:
         text = self.send_edit.text()
         if not text:
             return
         if "\n" in text or "\r" in text:
-            self.status.setText("send one line at a time")
+            self.status.setText(self.tr("send one line at a time"))
             return
         self.send_line.emit(text)
         self.send_edit.clear()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from intelivision_desktop.app.i18n import install_translators, remove_translators
 from intelivision_desktop.core.codec import decode_frame
 from intelivision_desktop.core.model import Description
 from intelivision_desktop.io.recorder import JsonlRecorder
@@ -24,6 +27,15 @@ from intelivision_desktop.ui.recordings_browser import (
 
 T0 = 1_767_000_000_000.0
 WIRE = {"cameraActive": True, "personas": [{"posicion": "frente", "distancia": "1.0m"}]}
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: QApplication) -> Iterator[None]:
+    """English as the app installs it: plural forms ("1 row", "2 rows") come from
+    intelivision_en.qm, numbers from the en_US locale."""
+    install_translators(qapp, "en")
+    yield
+    remove_translators(qapp)
 
 
 def make_recording(
@@ -198,4 +210,4 @@ def test_format_size() -> None:
     assert format_size(999) == "999 B"
     assert format_size(1500) == "1.5 kB"
     assert format_size(2_500_000) == "2.5 MB"
-    assert format_size(7 * 10**12) == "7000.0 GB"
+    assert format_size(7 * 10**12) == "7,000.0 GB"  # the locale's group separator
