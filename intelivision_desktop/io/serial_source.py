@@ -27,7 +27,7 @@ import os
 import queue
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +74,11 @@ RATE_WAIT_MAX_S = 1.0
 MIN_RATE_HZ, MAX_RATE_HZ = 10.0, 5000.0
 """Bounds of the rate used to size a device's history (memory = history × rate × channels)."""
 MAX_SEND_BYTES = 4096
+MONITOR_LINES = 1000
+"""Raw lines kept for the serial monitor (the newest)."""
+MONITOR_PER_BATCH = 64
+"""At most this many lines of one batch go to the monitor (the newest): classifying a line
+for it costs a second parse, which must stay small beside the real one at 5,000 lines/s."""
 EOLS = {"lf": b"\n", "crlf": b"\r\n", "cr": b"\r", "none": b""}
 URL_OPTIONS = {"baud", "format", "dtr", "rts", "eol", "device", "rate"}
 PYSERIAL_OPTIONS = {"logging", "timeout", "poll_modem", "ign_set_control"}
@@ -308,6 +313,24 @@ class _Batch:
     stats: Counter[str] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class MonitorLine:
+    """A raw line as received, for the serial monitor."""
+
+    t_ms: float
+    """Arrival, epoch ms."""
+    line: bytes
+    kind: str
+    """``values`` (a row of numbers), ``frame`` (a JSON sensor frame), ``labels`` (a header
+    line), ``partial`` (read, with some fields dropped) or ``bad`` (nothing read from it)."""
+    reason: str = ""
+    """Why a line is ``partial`` or ``bad``."""
+
+    @property
+    def ok(self) -> bool:
+        return self.kind in ("values", "frame", "labels")
+
+
 class SerialSource:
     """Reads one serial device (or pyserial URL) and feeds a Session."""
 
@@ -355,6 +378,10 @@ class SerialSource:
         self._inflight = 0
         self._lock = threading.Lock()
         self._clock = (time.monotonic(), time.time() * 1000.0)
+        self._monitor: deque[MonitorLine] = deque(maxlen=MONITOR_LINES)
+        self._monitor_seq = 0
+        self._monitor_lock = threading.Lock()
+        self._monitor_parser = LineParser(config.format, frame_device=self.frame_device)
 
     # --- public API -----------------------------------------------------------------------
 
@@ -383,6 +410,42 @@ class SerialSource:
         """Set DTR and RTS now (e.g. pulse DTR to reset a board); applied by the reader."""
         self._outbox.put((bool(dtr), bool(rts)))
         self._wake()
+
+    def monitor_since(self, seq: int) -> tuple[int, list[MonitorLine]]:
+        """The raw lines received after ``seq`` (a value this returned before; 0 at first),
+        at most :data:`MONITOR_LINES`, and the sequence number to ask with next time.
+        Safe to call from the loop thread while the reader runs (the monitor polls it)."""
+        with self._monitor_lock:
+            new = self._monitor_seq - max(0, seq)
+            if new <= 0:
+                return self._monitor_seq, []
+            items = list(self._monitor)
+            return self._monitor_seq, items[-min(new, len(items)) :]
+
+    def _monitor_add(self, lines: list[bytes], times_ms: FloatArray) -> None:
+        """Reader thread: classify the newest lines of a batch and keep them for the monitor."""
+        n = min(len(lines), MONITOR_PER_BATCH)
+        out: list[MonitorLine] = []
+        parser = self._monitor_parser
+        for line, t in zip(lines[-n:], times_ms[-n:], strict=True):
+            if not line.strip():
+                continue
+            r = parser.parse([line], [float(t)])
+            if r.n_rows and (r.bad_fields or r.capped_fields):
+                why = r.field_errors[0] if r.field_errors else "channel cap reached"
+                out.append(MonitorLine(float(t), line, "partial", f"fields dropped: {why}"))
+            elif r.n_rows:
+                out.append(MonitorLine(float(t), line, "values"))
+            elif r.frames:
+                out.append(MonitorLine(float(t), line, "frame"))
+            elif r.headers:
+                out.append(MonitorLine(float(t), line, "labels"))
+            else:
+                why = r.errors[0] if r.errors else "nothing could be read from it"
+                out.append(MonitorLine(float(t), line, "bad", why))
+        with self._monitor_lock:
+            self._monitor.extend(out)
+            self._monitor_seq += len(out)
 
     def wall_ms(self, mono: FloatArray) -> FloatArray:
         """Epoch ms of ``time.monotonic()`` readings: the mapping is fixed when the source
@@ -693,6 +756,7 @@ class _Reader:
         if self.lines:
             times_ms = np.concatenate(self.times)
             parsed = src.parser.parse(self.lines, times_ms)
+            src._monitor_add(self.lines, times_ms)
             stats["lines"] += len(self.lines)
             self.lines, self.times = [], []
             problems += _problems(parsed, src.parser.capped_names, cfg.port)
