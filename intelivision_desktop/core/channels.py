@@ -231,8 +231,10 @@ class ChannelStore:
         i, cap = self._head, self.capacity
         j = i + cap
         self._t[i] = self._t[j] = t
-        for name in values.keys() - self._cols.keys():
-            self._col(name)
+        if not values.keys() <= self._cols.keys():
+            for name in values:  # in the frame's order: channels keep a stable order
+                if name not in self._cols:
+                    self._col(name)
         for name, col in self._cols.items():
             v = values.get(name, NAN)
             col[i] = col[j] = v

@@ -316,3 +316,13 @@ def test_store_from_derived_channels() -> None:
     assert len(store) == 16
     assert store.times()[0] == 1000.0 + 200 * 4
     assert store.column("people").tolist() == [float(i % 3) for i in range(4, 20)]
+
+
+def test_new_channels_keep_the_order_they_come_in() -> None:
+    # the plots and the channel list show channels in store order: it must not be a set's
+    names = [f"c{i}" for i in range(20)]
+    for _ in range(5):
+        store = ChannelStore(8)
+        store.append(0.0, dict.fromkeys(names, 1.0))
+        store.append(1.0, {"late": 2.0, **dict.fromkeys(names, 1.0), "later": 3.0})
+        assert store.names == [*names, "late", "later"]
