@@ -53,6 +53,8 @@ class ChannelList(QWidget):
         self.tree.setHeaderLabel("Channels")
         self.tree.setRootIsDecorated(True)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
+        # too narrow a list keeps both ends of a name ("Neare…son (m)"), the unit included
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.itemChanged.connect(self._on_item_changed)
@@ -122,6 +124,23 @@ class ChannelList(QWidget):
         self._shown: tuple[object, ...] = ()
         panel.layout_changed.connect(self._refresh_timer.start)
 
+    def preferred_width(self) -> int:
+        """Width that shows every channel's full name (the panel sizes the list with it)."""
+        fm = self.tree.fontMetrics()
+        p = self.panel
+        texts = [p.channel_label(n) for g in p.groups() for n in p.channels_in(g)]
+        titles = [p.group_title(g) for g in p.groups()]
+        style = self.tree.style()
+        check = style.pixelMetric(style.PixelMetric.PM_IndicatorWidth) + 6
+        name_w = max((fm.horizontalAdvance(t) for t in texts), default=0)
+        title_w = max((fm.horizontalAdvance(t) for t in titles), default=0)
+        inner = max(
+            2 * self.tree.indentation() + check + 10 + 6 + name_w,
+            self.tree.indentation() + check + title_w,
+        )
+        scroll = style.pixelMetric(style.PixelMetric.PM_ScrollBarExtent)
+        return int(inner + scroll + 2 * self.tree.frameWidth() + 16)
+
     # --- from the panel ---------------------------------------------------------------------
 
     def set_info(self, text: str) -> None:
@@ -168,9 +187,12 @@ class ChannelList(QWidget):
                     | Qt.ItemFlag.ItemIsUserCheckable
                     | Qt.ItemFlag.ItemIsAutoTristate
                 )
+                top.setToolTip(0, title)
                 for name, visible in channels:
-                    label = p.channel_label(name)
-                    item = QTreeWidgetItem(top, [label if label == name else f"{label} ({name})"])
+                    # the short display name ("Nearest person (m)"); the full one, with the
+                    # channel's key, in the tooltip when the list is too narrow for it
+                    item = QTreeWidgetItem(top, [p.channel_label(name)])
+                    item.setToolTip(0, p.channel_tooltip(name))
                     item.setData(0, ROLE, ("channel", name))
                     item.setIcon(0, _swatch(p.channel_color(name)))
                     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -17,20 +17,49 @@ drawn from a :class:`PeakCache`: the min and max of every block of ``2^k`` sampl
 so a redraw reduces only the samples that arrived since the last one. Curves still get
 pyqtgraph's clip-to-view and peak downsampling (which then has little left to do); zoomed in
 to fewer samples than that, curves are drawn from the raw samples.
+
+Honest plots (issue 12):
+
+- A gap in the data (a board unplugged, a device that stopped sending) is drawn as a gap: where
+  consecutive drawn points are further apart than max(1 s, 5 × the store's typical interval)
+  a NaN point is inserted and the curves (``connect="finite"``) stop there. Only the drawn
+  arrays (≤ a few points per pixel) are touched; the ring buffers stay as they are.
+- A device silent for max(3 s, 3 × its interval) is stale: a "No data since HH:MM:SS" label
+  shows over the plots and the curves are dimmed, until data returns. A paused replay is not
+  stale (:meth:`PlotPanel.set_paused`).
+- Hovering shows a vertical line across every plot and each channel's value at that time
+  (the nearest sample), throttled to 30 Hz.
+- Each plot has a legend column at its right, outside the data area, with every channel's
+  current value and unit, refreshed once a second.
+- Counts, distances and durations never get a negative Y range; scores stay within 0–1.
+- The device is named above the plots (:meth:`PlotPanel.set_device_label`).
 """
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QShowEvent
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QLocale,
+    QObject,
+    QPointF,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette, QShowEvent
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from intelivision_desktop.core.channels import (
     CAMERA_CHANNELS,
@@ -38,6 +67,12 @@ from intelivision_desktop.core.channels import (
     ChannelSpec,
     ChannelStore,
     FloatArray,
+    break_at,
+    gap_starts,
+    gap_threshold,
+    nearest_row,
+    stale_after,
+    typical_interval,
 )
 from intelivision_desktop.core.model import Description, Problem
 
@@ -53,7 +88,7 @@ PALETTE = (
 LATENCY_GROUP = "latency"
 DEVICE_GROUP = "device"
 EXTRA_SPECS: dict[str, ChannelSpec] = {
-    "latency_ms": ChannelSpec("latency_ms", "Latency", "ms", LATENCY_GROUP),
+    "latency_ms": ChannelSpec("latency_ms", "Latency", "ms", LATENCY_GROUP, "duration"),
 }
 GROUP_TITLES: dict[str, str] = {
     **CHANNEL_GROUPS,
@@ -73,6 +108,84 @@ PEAK_PAIRS_PER_PX = 0.5
 NOTICE_KINDS = ("channel_cap", "history", "overrun")
 """Problems about limits that the channel list keeps on show (no limit is silent)."""
 _SPECS = EXTRA_SPECS | {s.name: s for s in CAMERA_CHANNELS}
+HISTORY_CHOICES: tuple[tuple[str, float | None], ...] = (
+    (QT_TRANSLATE_NOOP("PlotPanel", "10 s"), 10.0),
+    (QT_TRANSLATE_NOOP("PlotPanel", "30 s"), 30.0),
+    (QT_TRANSLATE_NOOP("PlotPanel", "2 min"), 120.0),
+    (QT_TRANSLATE_NOOP("PlotPanel", "10 min"), 600.0),
+    (QT_TRANSLATE_NOOP("PlotPanel", "All history"), None),
+)
+"""The History choices: (label, seconds on screen); None shows everything the device's ring
+buffer holds (``--history``, 600 s by default). Labels are untranslated source text: show them
+through :func:`history_choices`."""
+TEXT_INTERVAL_S = 1.0
+"""Text (legend values, the stale label) is refreshed this often, not on every frame."""
+HOVER_RATE_HZ = 30
+"""Mouse moves handled per second for the crosshair (a SignalProxy drops the rest)."""
+STALE_OPACITY = 0.3
+"""Opacity of the curves while the device's data is stale."""
+LEGEND_ROWS = 10
+"""Channels per legend column (more channels: another column)."""
+LEGEND_PT = 8
+_CHANNEL_TEXTS = (
+    QT_TRANSLATE_NOOP("Channels", "People"),
+    QT_TRANSLATE_NOOP("Channels", "Objects"),
+    QT_TRANSLATE_NOOP("Channels", "Nearest person"),
+    QT_TRANSLATE_NOOP("Channels", "Nearest person (m)"),
+    QT_TRANSLATE_NOOP("Channels", "Nearest object"),
+    QT_TRANSLATE_NOOP("Channels", "Nearest object (m)"),
+    QT_TRANSLATE_NOOP("Channels", "Approaching objects"),
+    QT_TRANSLATE_NOOP("Channels", "Moving objects"),
+    QT_TRANSLATE_NOOP("Channels", "Smile score"),
+    QT_TRANSLATE_NOOP("Channels", "Surprise score"),
+    QT_TRANSLATE_NOOP("Channels", "Description latency"),
+    QT_TRANSLATE_NOOP("Channels", "Description latency (ms)"),
+    QT_TRANSLATE_NOOP("Channels", "Detections"),
+    QT_TRANSLATE_NOOP("Channels", "Nearest distance (m)"),
+    QT_TRANSLATE_NOOP("Channels", "Objects in motion"),
+    QT_TRANSLATE_NOOP("Channels", "Expression scores"),
+    QT_TRANSLATE_NOOP("Channels", "Latency (ms)"),
+    QT_TRANSLATE_NOOP("Channels", "Device channels"),
+)
+"""Channel and plot names from core (Qt-free), listed here so lupdate extracts them; shown
+through ``QCoreApplication.translate("Channels", …)``."""
+
+
+def _tr_channel(text: str) -> str:
+    return QCoreApplication.translate("Channels", text)
+
+
+def history_choices() -> list[tuple[str, float | None]]:
+    """:data:`HISTORY_CHOICES` with translated labels (for the History combo box)."""
+    return [(QCoreApplication.translate("PlotPanel", label), s) for label, s in HISTORY_CHOICES]
+
+
+def clock_text(t: float, tenths: bool = False) -> str:
+    """Local wall time of epoch seconds ``t``: ``HH:MM:SS`` (``.s`` with ``tenths``)."""
+    if not math.isfinite(t):
+        return "--:--:--"
+    text = time.strftime("%H:%M:%S", time.localtime(t))
+    if tenths:
+        text += f".{int((t % 1) * 10)}"
+    return text
+
+
+def format_value(value: float, spec: ChannelSpec | None) -> str:
+    """A channel value for the legend and the readout, with its unit, in the user's locale."""
+    if not math.isfinite(value):
+        return "—"
+    loc = QLocale()
+    kind = spec.kind if spec is not None else "raw"
+    unit = spec.unit if spec is not None else ""
+    if kind == "count":
+        text = loc.toString(round(value))
+    elif kind in ("score", "distance"):
+        text = loc.toString(value, "f", 2)
+    elif kind == "duration":
+        text = loc.toString(value, "f", 0)
+    else:
+        text = loc.toString(value, "g", 5)
+    return f"{text} {unit}" if unit else text
 
 
 # --- decimation -----------------------------------------------------------------------------
@@ -237,6 +350,21 @@ class PeakCache:
         return x, ys
 
 
+def peak_gaps(x: FloatArray, threshold: float) -> npt.NDArray[np.intp]:
+    """Where to break peak-decimated points (x holds each block's time twice: max, min).
+
+    Consecutive blocks are one block's span apart; a gap inside a block adds its length to
+    that. So a break goes between two blocks further apart than the median block span plus
+    ``threshold``. Returns indices into ``x`` (the point before each break).
+    """
+    starts = x[0::2]
+    if len(starts) < 2:
+        return np.empty(0, dtype=np.intp)
+    steps = np.diff(starts)
+    span = float(np.median(steps))
+    return np.flatnonzero(steps > span + threshold) * 2 + 1
+
+
 def choose_block(samples_per_px: float, current: int | None) -> int | None:
     """Samples per peak block for a view (None: draw raw samples). Sticky near a boundary.
 
@@ -249,6 +377,57 @@ def choose_block(samples_per_px: float, current: int | None) -> int | None:
     if current is not None and 0.6 <= want / current <= 1.7:
         return current
     return max(2, int(2 ** round(math.log2(want))))
+
+
+# --- the legend column ----------------------------------------------------------------------
+
+
+class CrosshairLine(pg.InfiniteLine):
+    """The hover line (a type of its own: not a description marker)."""
+
+
+class ValueLegend(pg.LabelItem):
+    """A plot's channels (colour, name, current value) in a column beside the plot.
+
+    It sits in its own layout column, right of the data area: it covers neither the newest
+    data (right edge, where the eye is while following live) nor the oldest (left edge), and
+    the values read next to the newest samples. Taller than its plot, it is clipped rather than
+    squeezing the plot.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", justify="left")
+        self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+        self.rows: list[tuple[str, str, str]] = []
+        """(colour, name, value text) per channel, as shown."""
+
+    def updateMin(self) -> None:
+        super().updateMin()
+        self.setMinimumHeight(0)  # the plot decides the height; the text is clipped
+
+    def set_rows(self, rows: list[tuple[str, str, str]], fg: QColor) -> None:
+        if rows == self.rows and fg.name() == self.opts.get("color"):
+            return
+        self.rows = rows
+        cols = max(1, math.ceil(len(rows) / LEGEND_ROWS))
+        per = math.ceil(len(rows) / cols) if rows else 0
+        cells = []
+        for c in range(cols):
+            trs = "".join(
+                f'<tr><td><span style="color:{colour}">━━</span>&nbsp;</td>'
+                f"<td>{html.escape(name)}&nbsp;&nbsp;</td>"
+                f'<td align="right"><b>{html.escape(value)}</b>&nbsp;</td></tr>'
+                for colour, name, value in rows[c * per : (c + 1) * per]
+            )
+            cells.append(f'<td valign="top"><table cellspacing="0">{trs}</table></td>')
+        self.setText(
+            f'<table cellspacing="0"><tr>{"".join(cells)}</tr></table>',
+            color=fg.name(),
+            size=f"{LEGEND_PT}pt",
+        )
+
+    def plain_text(self) -> str:
+        return "\n".join(f"{name}: {value}" for _, name, value in self.rows)
 
 
 # --- the panel ------------------------------------------------------------------------------
@@ -265,12 +444,17 @@ class PlotPanel(QWidget):
     layout_changed = Signal()
     """Channels, groups, visibility or Y modes changed (the channel list follows)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(parent)
         from intelivision_desktop.ui.channel_list import ChannelList
 
         self.store: ChannelStore | None = None
-        self.history_s = 120.0
+        self.clock = clock
+        """Seconds, monotonic: when data last arrived, when text was last refreshed
+        (injectable so tests drive time instead of sleeping)."""
+        self._history: float | None = 120.0
         self.follow = True
         self._drawn_version = -1
         self._view_dirty = True
@@ -288,6 +472,7 @@ class PlotPanel(QWidget):
         self._curve_group: dict[str, str | None] = {}
         self._group_of: dict[str, str] = {}
         self._titles: dict[str, str] = dict(GROUP_TITLES)
+        self._user_titles: dict[str, str] = {}
         self._user_groups: list[str] = []
         self._hidden: set[str] = set()
         self._y_fixed: dict[str, tuple[float, float]] = {}
@@ -302,6 +487,38 @@ class PlotPanel(QWidget):
         self._rate: deque[tuple[float, int]] = deque(maxlen=8)
         self._rows_per_s = 0.0
         self._info_at = 0.0
+        # honest plots: gaps, staleness, hover, values (see the module docstring)
+        self._interval = math.nan
+        self._interval_at = -math.inf
+        self._seen_version = -1
+        self._data_at = clock()
+        self._text_at = -math.inf
+        self.paused = False
+        """The source is paused (a paused replay): silence is expected, not stale."""
+        self.stale = False
+        self._device_text = ""
+        self._legends: dict[str, ValueLegend] = {}
+        self._cross_lines: dict[str, CrosshairLine] = {}
+        self._readouts: dict[str, pg.TextItem] = {}
+        self._hover_t: float | None = None
+        self.readout_text = ""
+        """What the hover readout shows (time, then each channel's value), "" when hidden."""
+
+        self.title = pg.LabelItem("", justify="left")
+        self.title.setObjectName("plotDeviceTitle")
+        self.stale_label = QLabel(self.glw)
+        self.stale_label.setObjectName("staleLabel")
+        self.stale_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.stale_label.setStyleSheet(
+            "QLabel { background: rgba(255, 193, 7, 235); color: #1a1a1a; font-weight: bold;"
+            " border: 1px solid #b28704; border-radius: 4px; padding: 4px 10px; }"
+        )
+        self.stale_label.hide()
+        self.glw.installEventFilter(self)
+        self.glw.viewport().installEventFilter(self)
+        self._hover_proxy = pg.SignalProxy(
+            self.glw.scene().sigMouseMoved, rateLimit=HOVER_RATE_HZ, slot=self._on_mouse_moved
+        )
 
         self.channel_list: ChannelList = ChannelList(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -316,19 +533,29 @@ class PlotPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
 
+        self.set_device_label(None)
         self._sync_layout()
         self.apply_palette()
         self._timer = QTimer(self)
         self._timer.setInterval(int(1000 / REDRAW_HZ))
-        self._timer.timeout.connect(self.redraw)
+        self._timer.timeout.connect(self.tick)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._sized:  # the channel list starts narrow; drag the handle to change it
             self._sized = True
             w = max(self.width(), 400)
-            side = min(210, w // 4)
+            # wide enough for the full channel names (longer ones elide, with a tooltip)
+            side = min(max(210, self.channel_list.preferred_width()), w // 3)
             self.splitter.setSizes([w - side, side])
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Leave and obj is self.glw.viewport():
+            self.hide_crosshair()
+        elif kind == QEvent.Type.Resize and obj is self.glw:
+            self._place_stale_label()
+        return super().eventFilter(obj, event)
 
     # --- wiring ----------------------------------------------------------------------------
 
@@ -343,8 +570,14 @@ class PlotPanel(QWidget):
         self.clear_markers()
         for c in self.curves.values():
             c.setData([], [])
+        self._interval = math.nan
+        self._interval_at = -math.inf
+        self._seen_version = store.version if store is not None else -1
+        self._data_at = self.clock()
+        self.hide_crosshair()
         self._sync_layout()
         self._update_info(force=True)
+        self.update_text(force=True)
 
     def start(self) -> None:
         self._timer.start()
@@ -352,10 +585,57 @@ class PlotPanel(QWidget):
     def stop(self) -> None:
         self._timer.stop()
 
-    def set_history(self, seconds: float) -> None:
-        self.history_s = seconds
+    def tick(self) -> None:
+        """One beat of the redraw timer: draw if something changed, note arriving data (the
+        stale label goes as soon as data returns), refresh the text once a second."""
+        self.redraw()
+        if self.isVisible():
+            self.update_text()
+
+    @property
+    def history_s(self) -> float:
+        """Seconds on screen: the History choice, or (All history) what the store holds."""
+        if self._history is not None:
+            return self._history
+        store = self.store
+        if store is not None and len(store) >= 2:
+            ts = store.times()
+            return max(1.0, float(ts[-1] - ts[0]) * (1 + 2 * FOLLOW_MARGIN))
+        return 120.0
+
+    @property
+    def history(self) -> float | None:
+        """The History choice in seconds; None for all history."""
+        return self._history
+
+    def set_history(self, seconds: float | None) -> None:
+        """Seconds of data on screen; None shows all the history the ring buffer holds."""
+        if seconds is not None:
+            seconds = float(seconds)
+            if not (math.isfinite(seconds) and seconds > 0):
+                raise ValueError("history must be a positive number of seconds, or None")
+        self._history = seconds
         self._view_dirty = True
         self.redraw()
+
+    def set_paused(self, paused: bool) -> None:
+        """The source is paused (a paused replay): its silence is not shown as stale. On
+        resume, the silence is counted again from now."""
+        if paused == self.paused:
+            return
+        self.paused = paused
+        self._data_at = self.clock()
+        self.update_text(force=True)
+
+    def set_device_label(self, text: str | None) -> None:
+        """Name the plotted device above the plots (a friendly name; None: no device)."""
+        self._device_text = text or ""
+        shown = self.tr("Device: {name}").format(name=text) if text else self.tr("No device yet")
+        self.device_label = shown
+        """The device title as shown."""
+        fg = QGuiApplication.palette().color(QPalette.ColorRole.Text)
+        self.title.setText(html.escape(shown), color=fg.name(), size="11pt", bold=True)
+        self.title.setToolTip(shown)
 
     def set_follow(self, follow: bool) -> None:
         if follow != self.follow:
@@ -380,6 +660,11 @@ class PlotPanel(QWidget):
         self.glw.setBackground(bg)
         for plot in self._plot_cache.values():
             self._style_plot(plot)
+        fg = QGuiApplication.palette().color(QPalette.ColorRole.Text)
+        self.title.setText(self.title.text, color=fg.name())
+        for readout in self._readouts.values():
+            readout.fill = pg.mkBrush(QColor(bg.red(), bg.green(), bg.blue(), 225))
+        self._text_at = -math.inf  # legends get the new text colour at the next refresh
 
     def _style_plot(self, plot: pg.PlotItem) -> None:
         pal = QGuiApplication.palette()
@@ -399,10 +684,6 @@ class PlotPanel(QWidget):
             ax.setTickPen(pg.mkPen(grid, width=1))
             ax.setStyle(tickAlpha=255)
         plot.titleLabel.setText(plot.titleLabel.text, color=fg.name())
-        if plot.legend is not None:
-            plot.legend.setLabelTextColor(fg)
-            plot.legend.setBrush(pg.mkBrush(QColor(bg.red(), bg.green(), bg.blue(), 215)))
-            plot.legend.setPen(pg.mkPen(grid, width=1))
 
     # --- channels and groups ----------------------------------------------------------------
 
@@ -413,8 +694,20 @@ class PlotPanel(QWidget):
         return [s.name for s in CAMERA_CHANNELS]
 
     def channel_label(self, name: str) -> str:
+        """The short display name: ``Nearest person (m)``; a device's channel by its name."""
         spec = _SPECS.get(name)
-        return spec.label if spec is not None else name
+        return _tr_channel(spec.display) if spec is not None else name
+
+    def channel_short(self, name: str) -> str:
+        """The name beside a value that carries its unit: ``Nearest person`` (1.20 m)."""
+        spec = _SPECS.get(name)
+        return _tr_channel(spec.label) if spec is not None else name
+
+    def channel_tooltip(self, name: str) -> str:
+        """The full name of a channel and where it comes from (channel list tooltips)."""
+        return self.tr("{label} (channel “{name}”, in the plot “{plot}”)").format(
+            label=self.channel_label(name), name=name, plot=self.group_title(self.group_of(name))
+        )
 
     def channel_color(self, name: str) -> str:
         color = self._colors.get(name)
@@ -430,7 +723,9 @@ class PlotPanel(QWidget):
         return group
 
     def group_title(self, group: str) -> str:
-        return self._titles.get(group, group)
+        if group in self._user_titles:
+            return self._user_titles[group]
+        return _tr_channel(self._titles.get(group, group))
 
     def groups(self) -> list[str]:
         """Groups that hold at least one channel on offer, in display order."""
@@ -474,7 +769,8 @@ class PlotPanel(QWidget):
             k += 1
         key = f"plot{k}"
         self._user_groups.append(key)
-        self._titles[key] = title or f"Plot {k}"
+        self._titles[key] = key
+        self._user_titles[key] = title or self.tr("Plot {number}").format(number=k)
         return key
 
     def move_channel(self, name: str, group: str) -> None:
@@ -517,30 +813,57 @@ class PlotPanel(QWidget):
             plot.getAxis(name).setStyle(maxTickLevel=1)
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
-        plot.addLegend(
-            offset=(4, 4),  # top left: the newest data, at the right edge, stays in view
-            labelTextSize="8pt",
-            labelTextColor=QGuiApplication.palette().color(QPalette.ColorRole.Text),
-        )
-        # the view box above the axes (pyqtgraph puts it below): curves and the legend are
-        # drawn over the grid lines, which otherwise strike the legend's text through
+        # the view box above the axes (pyqtgraph puts it below): curves and the readout are
+        # drawn over the grid lines, which otherwise strike the readout's text through
         plot.vb.setZValue(1)
         plot.getAxis("left").setWidth(44)
         plot.setMouseEnabled(x=True, y=False)
         plot.sigXRangeChanged.connect(self._on_user_range)
+        # the hover crosshair: a line on every plot (one time axis) and a readout beside it
+        line = CrosshairLine(angle=90, movable=False, pen=pg.mkPen(QColor(120, 120, 120), width=1))
+        line.setZValue(60)
+        line.hide()
+        plot.addItem(line, ignoreBounds=True)
+        self._cross_lines[group] = line
+        bg = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+        readout = pg.TextItem(
+            anchor=(0, 0),
+            fill=pg.mkBrush(QColor(bg.red(), bg.green(), bg.blue(), 225)),
+            border=pg.mkPen(QColor(150, 150, 150), width=1),
+        )
+        readout.setZValue(70)
+        readout.hide()
+        plot.addItem(readout, ignoreBounds=True)
+        self._readouts[group] = readout
+        self._legends[group] = ValueLegend()
         self._plot_cache[group] = plot
         self._apply_y(group, plot)
         self._style_plot(plot)
         return plot
 
+    def y_limits(self, group: str) -> tuple[float | None, float | None]:
+        """The values a plot's channels can take: a floor at 0 when every channel in it is a
+        count, a distance, a duration or a score (scores also stop at 1); none for a plot
+        holding a raw device channel."""
+        names = [n for n in self.channels_in(group) if n not in self._hidden]
+        names = names or self.channels_in(group)
+        none: tuple[float | None, float | None] = (None, None)
+        limits = [_SPECS[n].y_limits if n in _SPECS else none for n in names] or [none]
+        lows = [lo for lo, _ in limits]
+        highs = [hi for _, hi in limits]
+        low = None if any(v is None for v in lows) else min(v for v in lows if v is not None)
+        high = None if any(v is None for v in highs) else max(v for v in highs if v is not None)
+        return low, high
+
     def _apply_y(self, group: str, plot: pg.PlotItem) -> None:
         fixed = self._y_fixed.get(group)
         vb = plot.getViewBox()
         if fixed is None:
-            vb.setLimits(minYRange=MIN_Y_SPAN.get(group))
+            low, high = self.y_limits(group)
+            vb.setLimits(yMin=low, yMax=high, minYRange=MIN_Y_SPAN.get(group))
             plot.enableAutoRange(axis="y", enable=True)
-        else:
-            vb.setLimits(minYRange=None)
+        else:  # the operator's range wins, limits or not
+            vb.setLimits(yMin=None, yMax=None, minYRange=None)
             plot.disableAutoRange(axis="y")
             plot.setYRange(fixed[0], fixed[1], padding=0)
 
@@ -587,22 +910,45 @@ class PlotPanel(QWidget):
         if list(self.plots) != shown:
             self.glw.ci.clear()
             self.plots = {}
-            for row, group in enumerate(shown):
+            self.glw.addItem(self.title, row=0, col=0, colspan=2)
+            for row, group in enumerate(shown, start=1):
                 plot = self._plot(group)
                 self.glw.addItem(plot, row=row, col=0)
+                self.glw.addItem(self._legends[group], row=row, col=1)
                 self.plots[group] = plot
             master = self.plots[shown[0]]
             for group, plot in self.plots.items():
                 plot.setXLink(None if plot is master else master)
                 plot.getAxis("bottom").setStyle(showValues=group == shown[-1])
                 self._sync_marks(group, plot)
+            self.hide_crosshair()
         for group, plot in self.plots.items():
-            count = sum(1 for g in self._curve_group.values() if g == group)
-            if plot.legend is not None:
-                plot.legend.setColumnCount(max(1, math.ceil(count / 6)))
+            self._apply_y(group, plot)  # limits follow the channels a plot holds
+        self._size_legends()
         self._layout_dirty = False
         self._view_dirty = True
+        self._text_at = -math.inf
+        self.update_text()
         self.layout_changed.emit()
+
+    def _size_legends(self) -> None:
+        """One width for the legend column: the longest name and a wide value fit."""
+        font = QFont(self.font())
+        font.setPointSizeF(LEGEND_PT)
+        fm = QFontMetrics(font)
+        bold = QFont(font)
+        bold.setBold(True)
+        fmb = QFontMetrics(bold)
+        width = 0
+        for group in self.plots:
+            names = [n for n, g in self._curve_group.items() if g == group]
+            if not names:
+                continue
+            cols = max(1, math.ceil(len(names) / LEGEND_ROWS))
+            name_w = max(fm.horizontalAdvance(self.channel_short(n)) for n in names)
+            value_w = fmb.horizontalAdvance("-000.00 ms")
+            width = max(width, cols * (name_w + value_w + fm.horizontalAdvance("━━") + 20))
+        self.glw.ci.layout.setColumnFixedWidth(1, max(width, 80))
 
     # --- markers ---------------------------------------------------------------------------
 
@@ -722,7 +1068,10 @@ class PlotPanel(QWidget):
     def redraw(self) -> bool:
         """Redraw if something changed. Returns True when it drew."""
         store = self.store
-        if store is None or not self.isVisible():
+        if store is None:
+            return False
+        self._note_data(store)
+        if not self.isVisible():
             return False
         win = self.window()
         if win is not None and win.isMinimized():
@@ -768,25 +1117,40 @@ class PlotPanel(QWidget):
         in_view = int(np.searchsorted(ts, x1, side="right") - np.searchsorted(ts, x0))
         px = max(100.0, float(self._master().getViewBox().width()))
         block = choose_block(in_view / px, self._cache.block if self._cache else None)
+        threshold = self.gap_threshold()
         if block is None:
             self._cache = None
             xs = ts[i0:i1]
+            xs, ys = break_at(
+                xs, {n: store.column(n)[i0:i1] for n in names}, gap_starts(xs, threshold)
+            )
             for name in names:
                 curve = self.curves[name]
                 self._downsample(curve, True)
-                curve.setData(xs, store.column(name)[i0:i1])
+                curve.setData(xs, ys[name])
             return
         cache = self._cache
         if cache is None or cache.block != block or cache.store is not store:
             cache = self._cache = PeakCache(store, block)
         cache.update(names, want_row=i0)
         x, ys = cache.peaks(names, lo_t, hi_t)
+        x, ys = break_at(x, ys, peak_gaps(x, threshold))
         for name in names:
             curve = self.curves[name]
             # already peak-decimated to the pixel: pyqtgraph's own pass would only drop the
             # newest partial block (it truncates to whole blocks) and halve the resolution
             self._downsample(curve, False)
             curve.setData(x, ys[name])
+
+    def gap_threshold(self) -> float:
+        """Spacing of consecutive samples drawn as a gap, from the store's typical interval
+        (recomputed at most once a second, from the newest samples)."""
+        store = self.store
+        now = self.clock()
+        if store is not None and len(store) >= 2 and now - self._interval_at >= TEXT_INTERVAL_S:
+            self._interval = typical_interval(store.times())
+            self._interval_at = now
+        return gap_threshold(self._interval)
 
     @staticmethod
     def _downsample(curve: pg.PlotDataItem, auto: bool) -> None:
@@ -800,6 +1164,154 @@ class PlotPanel(QWidget):
             return 0
         x, _ = curve.getOriginalDataset()
         return 0 if x is None else int(np.size(x))
+
+    # --- staleness, values, the hover readout ----------------------------------------------
+
+    def _note_data(self, store: ChannelStore) -> None:
+        if store.version != self._seen_version:
+            self._seen_version = store.version
+            self._data_at = self.clock()
+            if self.stale:  # data is back: say so at once, not at the next text refresh
+                self._set_stale(False)
+
+    def stale_after(self) -> float:
+        """Silence after which the device's data is stale: max(3 s, 3 × its interval)."""
+        self.gap_threshold()  # keeps the interval current
+        return stale_after(self._interval)
+
+    def update_text(self, force: bool = False) -> None:
+        """Legend values and the stale label, at most once a second (``force``: now)."""
+        now = self.clock()
+        if not force and now - self._text_at < TEXT_INTERVAL_S:
+            return
+        self._text_at = now
+        store = self.store
+        if store is not None:
+            self._note_data(store)
+        silent = now - self._data_at
+        self._set_stale(
+            store is not None and len(store) > 0 and not self.paused
+            and silent > self.stale_after()
+        )  # fmt: skip
+        self._update_legends()
+
+    def _set_stale(self, stale: bool) -> None:
+        if stale:
+            ts = self.store.times() if self.store is not None else np.empty(0)
+            since = float(ts[-1]) if len(ts) else math.nan
+            self.stale_label.setText(self.tr("No data since {time}").format(time=clock_text(since)))
+            self.stale_label.adjustSize()
+            self._place_stale_label()
+        if stale == self.stale:
+            return
+        self.stale = stale
+        self.stale_label.setVisible(stale)
+        if stale:
+            self.stale_label.raise_()
+        for curve in self.curves.values():
+            curve.setOpacity(STALE_OPACITY if stale else 1.0)
+
+    def _place_stale_label(self) -> None:
+        """On the device's title row, ending over the right edge of the data area: where the
+        newest data would be, and over no data or readout."""
+        if not self.plots:
+            return
+        vb = self._master().getViewBox()
+        data = self.glw.mapFromScene(vb.sceneBoundingRect()).boundingRect()
+        title = self.glw.mapFromScene(self.title.sceneBoundingRect()).boundingRect()
+        lab = self.stale_label
+        x = max(0, data.right() - lab.width())
+        y = max(0, title.center().y() - lab.height() // 2)
+        lab.move(x, y)
+
+    def value_text(self, name: str) -> str:
+        """A channel's newest value with its unit ("—" when it has none)."""
+        store = self.store
+        if store is None or len(store) == 0:
+            return "—"
+        return format_value(float(store.column(name)[-1]), _SPECS.get(name))
+
+    def legend_text(self, group: str) -> str:
+        """What a plot's legend shows, one ``name: value`` line per channel."""
+        legend = self._legends.get(group)
+        return legend.plain_text() if legend is not None else ""
+
+    def _update_legends(self) -> None:
+        fg = QGuiApplication.palette().color(QPalette.ColorRole.Text)
+        for group in self.plots:
+            names = [n for n, g in self._curve_group.items() if g == group]
+            rows = [
+                (self.channel_color(n), self.channel_short(n), self.value_text(n)) for n in names
+            ]
+            self._legends[group].set_rows(rows, fg)
+
+    def _on_mouse_moved(self, args: tuple[object, ...]) -> None:
+        pos = args[0]
+        if isinstance(pos, QPointF):
+            self.hover_at(pos)
+
+    def hover_at(self, scene_pos: QPointF) -> None:
+        """The mouse is at ``scene_pos``: over a plot's data area, show the crosshair at its
+        time on every plot and each channel's value there; elsewhere hide it."""
+        for plot in self.plots.values():
+            vb = plot.getViewBox()
+            if vb.sceneBoundingRect().contains(scene_pos):
+                self.show_crosshair(float(vb.mapSceneToView(scene_pos).x()))
+                return
+        self.hide_crosshair()
+
+    def show_crosshair(self, t: float) -> None:
+        """The vertical line at time ``t`` (epoch s) on every plot, with the readout."""
+        self._hover_t = t
+        store = self.store
+        ts = store.times() if store is not None else np.empty(0)
+        row = nearest_row(ts, t)
+        # a sample further than a gap away is not "the value at that time"
+        if row is not None and abs(float(ts[row]) - t) > self.gap_threshold():
+            row = None
+        lines = [self.tr("At {time}").format(time=clock_text(t, tenths=True))]
+        fg = QGuiApplication.palette().color(QPalette.ColorRole.Text).name()
+        for i, (group, plot) in enumerate(self.plots.items()):
+            names = [n for n, g in self._curve_group.items() if g == group]
+            parts = []
+            if i == 0:
+                parts.append(f"<b>{html.escape(lines[0])}</b>")
+            for n in names:
+                value = "—"
+                if row is not None and store is not None:
+                    value = format_value(float(store.column(n)[row]), _SPECS.get(n))
+                lines.append(f"{self.channel_short(n)}: {value}")
+                parts.append(
+                    f'<span style="color:{self.channel_color(n)}">━</span> '
+                    f"{html.escape(self.channel_short(n))}: <b>{html.escape(value)}</b>"
+                )
+            if row is None and i == 0:
+                parts.append(html.escape(self.tr("No data at this time")))
+            self._cross_lines[group].setValue(t)
+            self._cross_lines[group].show()
+            readout = self._readouts[group]
+            (x0, x1), (_, y1) = plot.viewRange()
+            right_half = t > (x0 + x1) / 2
+            readout.setAnchor((1, 0) if right_half else (0, 0))
+            offset = (x1 - x0) * 0.01
+            readout.setPos(t - offset if right_half else t + offset, y1)
+            readout.setHtml(
+                f'<div style="color:{fg}; font-size:{LEGEND_PT}pt">{"<br>".join(parts)}</div>'
+            )
+            readout.show()
+        if row is None:
+            lines.append(self.tr("No data at this time"))
+        self.readout_text = "\n".join(lines)
+
+    def hide_crosshair(self) -> None:
+        self._hover_t = None
+        self.readout_text = ""
+        for item in (*self._cross_lines.values(), *self._readouts.values()):
+            item.hide()
+
+    @property
+    def crosshair_visible(self) -> bool:
+        return self._hover_t is not None
 
     # --- memory and rates -------------------------------------------------------------------
 
