@@ -426,8 +426,8 @@ class DeviceServer:
         if not require_token:
             if self.public:
                 raise ValueError(
-                    f"serve://{host}: a token is required beyond loopback (token=none is for"
-                    " 127.0.0.1 only)"
+                    f"serve://{host}: a token is required beyond loopback (serving without"
+                    " one is for 127.0.0.1 only)"
                 )
             if token is not None:
                 raise ValueError("a token was given and token=none asked: choose one")
