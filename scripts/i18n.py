@@ -43,6 +43,14 @@ SOURCE_DIRS = ("ui", "app")
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|%L?[0-9n]")
 
 
+def rel(path: Path) -> str:
+    """``path`` relative to the checkout when it is inside it (messages)."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def ts_path(lang: str) -> Path:
     return I18N / f"{CATALOG}_{lang}.ts"
 
@@ -184,13 +192,23 @@ def sync_problems(tmp: Path) -> list[str]:
     for lang in LANGUAGES:
         ts = ts_path(lang)
         if not ts.is_file():
-            problems.append(f"{ts.relative_to(ROOT)} is missing (run update)")
+            problems.append(f"{rel(ts)} is missing (run update)")
             continue
         fresh = tmp / ts.name
         shutil.copyfile(ts, fresh)
         lupdate(lang, fresh)
         have = {m.key for m in read_ts(ts) if m.kind not in ("vanished", "obsolete")}
-        want = {m.key for m in read_ts(fresh) if m.kind not in ("vanished", "obsolete")}
+        found = [m for m in read_ts(fresh) if m.kind not in ("vanished", "obsolete")]
+        want = {m.key for m in found}
+        if lang == LANGUAGES[0]:
+            for m in found:
+                if not m.context:
+                    problems.append(
+                        f"no context for {m.source!r}: lupdate found a tr() outside a class "
+                        "(a module-level helper?); at run time the text is looked up under "
+                        'another context and stays English. Use translate("Context", "…") '
+                        'or self.tr("…") at the call'
+                    )
         for key in sorted(want - have):
             problems.append(f"{ts.name}: in the code, not in the .ts (run update): {key[:2]}")
         for key in sorted(have - want):
@@ -206,14 +224,12 @@ def qm_problems(tmp: Path) -> list[str]:
         if not ts.is_file():
             continue
         if not qm.is_file():
-            problems.append(f"{qm.relative_to(ROOT)} is missing (run release)")
+            problems.append(f"{rel(qm)} is missing (run release)")
             continue
         built = tmp / qm.name
         lrelease(ts, built)
         if built.read_bytes() != qm.read_bytes():
-            problems.append(
-                f"{qm.relative_to(ROOT)} is stale: not built from {ts.name} (run release)"
-            )
+            problems.append(f"{rel(qm)} is stale: not built from {ts.name} (run release)")
     return problems
 
 
