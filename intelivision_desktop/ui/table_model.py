@@ -11,7 +11,11 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class ListTableModel[T](QAbstractTableModel):
-    """Rows are ``self.rows``; subclasses implement ``data``."""
+    """Rows are ``self.rows``; subclasses implement ``data``.
+
+    Growing is O(1) per row: :meth:`append` inserts one row, :meth:`row_changed` repaints one
+    row in place; only :meth:`replace_all` and :meth:`clear` reset the model.
+    """
 
     columns: tuple[str, ...] = ()
 
@@ -37,6 +41,11 @@ class ListTableModel[T](QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), n, n)
         self.rows.append(row)
         self.endInsertRows()
+
+    def row_changed(self, row: int) -> None:
+        """Row ``row`` changed in place (its cells are drawn again; nothing moves)."""
+        last = len(self.columns) - 1
+        self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
     def replace_all(self, rows: list[T]) -> None:
         self.beginResetModel()
