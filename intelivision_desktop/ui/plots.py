@@ -818,7 +818,8 @@ class PlotPanel(QWidget):
         plot.vb.setZValue(1)
         plot.getAxis("left").setWidth(44)
         plot.setMouseEnabled(x=True, y=False)
-        plot.sigXRangeChanged.connect(self._on_user_range)
+        plot.sigXRangeChanged.connect(self._on_range)
+        plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
         # the hover crosshair: a line on every plot (one time axis) and a readout beside it
         line = CrosshairLine(angle=90, movable=False, pen=pg.mkPen(QColor(120, 120, 120), width=1))
         line.setZValue(60)
@@ -1054,16 +1055,18 @@ class PlotPanel(QWidget):
         finally:
             self._programmatic = False
 
-    def _on_user_range(self, *_: object) -> None:
-        if self._programmatic:
-            return
-        self._view_dirty = True
-        # the operator panned or zoomed: stop following so the view stays put
-        if self.follow and self.isVisible() and self._mouse_active():
-            self.set_follow(False)
+    def _on_range(self, *_: object) -> None:
+        if not self._programmatic:
+            self._view_dirty = True
 
-    def _mouse_active(self) -> bool:
-        return bool(QGuiApplication.mouseButtons()) or self.glw.underMouse()
+    def _on_manual_range(self, mask: object) -> None:
+        """The operator panned or zoomed (drag, wheel, axis drag: pyqtgraph says so): stop
+        following so the view stays put. Range changes of the layout (a legend column that
+        widens, a plot added) while the mouse rests over the plots are not the operator's."""
+        self._view_dirty = True
+        x_changed = bool(mask[0]) if isinstance(mask, list | tuple) and mask else True
+        if self.follow and x_changed:
+            self.set_follow(False)
 
     def redraw(self) -> bool:
         """Redraw if something changed. Returns True when it drew."""
