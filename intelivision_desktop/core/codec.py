@@ -630,3 +630,49 @@ def _replace_extra[T: (Person, DetectedObject)](item: T, extra: dict[str, Any]) 
 def dumps(obj: Any) -> str:
     """Compact JSON, UTF-8 friendly (used for recordings and headless output)."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+# --- envelopes: the two backends' messages around frames and descriptions ------------------
+
+
+def sensor_data_apigw(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A frame payload as one API Gateway message (PROTOCOL §6: fields at top level)."""
+    return {"action": "sensor-data", **payload}
+
+
+def unwrap_apigw_frame(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The frame of an API Gateway ``sensor-data`` message, flat or wrapped in ``data``.
+    Raises :class:`FrameError` when it has neither ``personas`` nor ``objetos`` (a problem to
+    count and show, never a silent empty frame)."""
+    data = body.get("data")
+    frame = (
+        dict(data)
+        if isinstance(data, Mapping)
+        else {k: v for k, v in body.items() if k != "action"}
+    )
+    if "personas" not in frame and "objetos" not in frame:
+        raise FrameError("sensor-data without personas or objetos")
+    return frame
+
+
+def ai_description_socketio(
+    text: str, *, timestamp_ms: float, summary: Summary | None, fallback: bool
+) -> dict[str, Any]:
+    """The Socket.IO backend's ``ai-description`` payload (PROTOCOL §2)."""
+    out: dict[str, Any] = {"description": text, "timestamp": int(timestamp_ms)}
+    if summary is not None:
+        out["dataUsed"] = encode_summary(summary)
+    out["fallback"] = fallback
+    return out
+
+
+def ai_description_apigw(
+    text: str, *, timestamp_ms: float, summary: Summary | None, fallback: bool
+) -> dict[str, Any]:
+    """The API Gateway backend's message: the seed's ``{"type", "data"}`` plus ``fallback``,
+    ``timestamp`` and ``dataUsed`` (harmless to the seed's clients)."""
+    out: dict[str, Any] = {"type": "ai-description", "data": text, "fallback": fallback}
+    out["timestamp"] = int(timestamp_ms)
+    if summary is not None:
+        out["dataUsed"] = encode_summary(summary)
+    return out

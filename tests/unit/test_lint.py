@@ -29,11 +29,17 @@ def test_ruff_check_passes(repo_root: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_mypy_strict_on_core_and_io(repo_root: Path) -> None:
+def test_mypy_strict_on_core_io_and_cloud(repo_root: Path) -> None:
     mypy = shutil.which("mypy")
     assert mypy is not None, "mypy is a dev dependency; run the tests through ./run test"
     proc = subprocess.run(
-        [mypy, "--no-incremental", "intelivision_desktop/core", "intelivision_desktop/io"],
+        [
+            mypy,
+            "--no-incremental",
+            "intelivision_desktop/core",
+            "intelivision_desktop/io",
+            "intelivision_desktop/cloud",
+        ],
         cwd=repo_root,
         capture_output=True,
         text=True,
