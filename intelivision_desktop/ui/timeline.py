@@ -30,16 +30,21 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QPlainTextEdit,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -50,7 +55,11 @@ from intelivision_desktop.core.codec import encode_summary
 from intelivision_desktop.core.model import Description
 from intelivision_desktop.ui.table_model import Index, ListTableModel
 
-COL_TIME, COL_TEXT, COL_REPEATS, COL_SOURCE, COL_LATENCY, COL_DEVICE = range(6)
+COL_TIME, COL_TEXT, COL_SOURCE, COL_LATENCY, COL_DEVICE = range(5)
+REPEATS_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Data role of the Description column: "×5, last 14:13:56" for a collapsed row, else None."""
+REPEATS_SHORT_ROLE = Qt.ItemDataRole.UserRole + 2
+"""The same, short ("×5"), for a narrow column."""
 _BADGE_MARGIN = 8
 
 
@@ -90,7 +99,6 @@ class DescriptionModel(ListTableModel[Run]):
         self.columns = (
             self.tr("Time"),
             self.tr("Description"),
-            self.tr("Repeats"),
             self.tr("Source"),
             self.tr("Latency"),
             self.tr("Device"),
@@ -147,19 +155,19 @@ class DescriptionModel(ListTableModel[Run]):
                 return clock(d.t_ms)
             if col == COL_TEXT:
                 return d.text
-            if col == COL_REPEATS:
-                if run.count == 1:
-                    return ""
-                return self.tr("×{count}, last {time}").format(
-                    count=run.count, time=clock(last.t_ms)
-                )
             if col == COL_SOURCE:
                 return f"{last.source} ⚠" if last.fallback else last.source
             if col == COL_LATENCY:
                 return "" if last.latency_ms is None else f"{last.latency_ms:.1f} ms"
             if col == COL_DEVICE:
                 return d.device_id
-        if role == Qt.ItemDataRole.ToolTipRole and col in (COL_TEXT, COL_REPEATS):
+        if role == REPEATS_ROLE and col == COL_TEXT:
+            if run.count == 1:
+                return None
+            return self.tr("×{count}, last {time}").format(count=run.count, time=clock(last.t_ms))
+        if role == REPEATS_SHORT_ROLE and col == COL_TEXT:
+            return None if run.count == 1 else self.tr("×{count}").format(count=run.count)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_TEXT:
             tip = f"{d.text}\n{d.device_id} · {clock(d.t_ms)}"
             if run.count > 1:
                 tip += "\n" + self.tr("Said {count} times, from {first} to {last}.").format(
@@ -170,7 +178,7 @@ class DescriptionModel(ListTableModel[Run]):
             return QColor("#ef6c00")
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_SOURCE and last.fallback:
             return "The AI could not answer; the offline rules described this window."
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_REPEATS, COL_LATENCY):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_LATENCY:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -201,6 +209,50 @@ def occurrence_line(d: Description) -> str:
     source = f"{d.source} ⚠" if d.fallback else d.source
     latency = "" if d.latency_ms is None else f" · {d.latency_ms:.1f} ms"
     return f"  {clock(d.t_ms)} · {source}{latency}"
+
+
+class RepeatsDelegate(QStyledItemDelegate):
+    """The Description cell, with a collapsed row's "×5, last 14:13:56" at its right end
+    (only those rows give up width for it; the text is elided before it)."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        badge = index.data(REPEATS_ROLE)
+        if not badge:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        fm = opt.fontMetrics
+        pad = max(4, fm.height() // 4)
+        room = max(opt.rect.width() // 3, opt.rect.width() - fm.horizontalAdvance("M" * 8))
+        width = fm.horizontalAdvance(badge) + 2 * pad
+        if width > room:  # too narrow for the last time: the count alone
+            badge = index.data(REPEATS_SHORT_ROLE) or badge
+            width = fm.horizontalAdvance(badge) + 2 * pad
+        width = min(width, max(0, opt.rect.width() - 2 * pad))
+        text_rect = opt.rect.adjusted(0, 0, -(width + pad), 0)
+        opt.text = fm.elidedText(opt.text, Qt.TextElideMode.ElideRight, text_rect.width() - pad)
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        pill = QRect(opt.rect.right() - width - 2, opt.rect.top() + 3, width, opt.rect.height() - 6)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        pal = opt.palette
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill = QColor(pal.highlightedText().color() if selected else pal.highlight().color())
+        fill.setAlpha(60 if selected else 40)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        painter.setPen(pal.highlightedText().color() if selected else pal.text().color())
+        shown = fm.elidedText(badge, Qt.TextElideMode.ElideRight, pill.width() - 2 * pad)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, shown)
+        painter.restore()
 
 
 class _Table(QTableView):
@@ -282,10 +334,8 @@ class TimelineView(QWidget):
         h = self.table.horizontalHeader()
         fm = self.table.fontMetrics()
         pad = 18
-        repeats_sample = self.model.tr("×{count}, last {time}").format(count=99, time="00:00:00")
         for col, sample in (
             (COL_TIME, "00:00:00"),
-            (COL_REPEATS, repeats_sample),
             (COL_SOURCE, "bedrock-agent ⚠"),
             (COL_LATENCY, "000.0 ms"),
             (COL_DEVICE, "sio-000000"),
@@ -293,7 +343,7 @@ class TimelineView(QWidget):
             h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             h.resizeSection(col, fm.horizontalAdvance(sample) + pad)
         h.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
-        self.table.hideColumn(COL_REPEATS)  # shown once a description repeats
+        self.table.setItemDelegateForColumn(COL_TEXT, RepeatsDelegate(self.table))
         self.table.hideColumn(COL_DEVICE)  # shown once a second device appears
         h.setMinimumSectionSize(fm.horizontalAdvance("0000") + pad)
 
@@ -447,8 +497,6 @@ class TimelineView(QWidget):
     def add(self, d: Description) -> None:
         row, new = self.model.add(d)
         if not new:
-            if self.table.isColumnHidden(COL_REPEATS):
-                self.table.showColumn(COL_REPEATS)
             if not self._following or self._hover:
                 self._unseen_repeats += 1
                 if self.jump.isVisible():
@@ -469,7 +517,6 @@ class TimelineView(QWidget):
         self.model.clear()
         self.detail.clear()
         self._selected_row = None
-        self.table.hideColumn(COL_REPEATS)
         self.table.hideColumn(COL_DEVICE)
         self.follow_live(True)  # a new session or a seek: nothing older to look at
 
