@@ -770,6 +770,9 @@ class ApiGatewayConnection(_Connection):
                 detail={k: v for k, v in data.items() if k not in ("type", "data")},
             )
             return
+        if data.get("type") == "pong":  # our serverless backend's answer to the keepalive
+            self._keepalive_pending = False
+            return
         msg = data.get("message")
         if isinstance(msg, str):
             if msg == "Forbidden" and self._keepalive_pending:

@@ -252,6 +252,9 @@ class ApiGatewayEmulator:
     connects: int = 0
     refused: int = 0
     close_codes: list[int] = field(default_factory=list)
+    ping_route: bool = False
+    """Answer ``{"action": "ping"}`` with ``{"type": "pong"}`` (our serverless backend) instead
+    of API Gateway's ``Forbidden`` for a route that is not deployed (the seed's)."""
     extra_replies: list[str] = field(default_factory=list)
     """Raw messages sent back after every sensor-data (for bad-peer tests)."""
 
@@ -319,6 +322,9 @@ class ApiGatewayEmulator:
         except ValueError:
             action = None
         self.actions[str(action)] += 1
+        if action == "ping" and self.ping_route:
+            await ws.send(json.dumps({"type": "pong", "timestamp": int(time.time() * 1000)}))
+            return
         if action != "sensor-data":
             await ws.send(
                 json.dumps(

@@ -431,6 +431,28 @@ def test_apigw_keepalive_holds_an_idle_connection() -> None:
     asyncio.run(main())
 
 
+@pytest.mark.parametrize("ping_route", [False, True])
+def test_apigw_keepalive_answers_are_not_problems(ping_route: bool) -> None:
+    """The seed's backend answers the keepalive ``Forbidden`` (no ping route), ours ``pong``:
+    neither is an error or an unknown message."""
+
+    async def main() -> None:
+        async with ApiGatewayEmulator(ping_route=ping_route) as server:
+            session, link, _watch = make_session(
+                server.url, source="fake://quiet_corridor?hz=0.1", keepalive_s=0.2
+            )
+
+            async def body() -> None:
+                await until(lambda: link.is_live("fake"), 10)
+                await until(lambda: server.actions["ping"] >= 3, 10)
+
+            await running(session, body)
+            assert link.stats.counts["unknown_event"] == 0
+            assert link.stats.counts["backend_error"] == 0
+
+    asyncio.run(main())
+
+
 def test_apigw_idle_close_reconnects() -> None:
     async def main() -> None:
         async with ApiGatewayEmulator(idle_timeout_s=0.4) as server:
