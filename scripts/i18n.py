@@ -202,6 +202,13 @@ def sync_problems(tmp: Path) -> list[str]:
         want = {m.key for m in found}
         if lang == LANGUAGES[0]:
             for m in found:
+                if "." in m.context:
+                    problems.append(
+                        f"context {m.context!r} for {m.source!r}: lupdate read "
+                        f"{m.context}.tr(…) as that context, but at run time PySide looks "
+                        "the text up under the object's class name, so it stays English. "
+                        'Use translate("ClassName", "…") there'
+                    )
                 if not m.context:
                     problems.append(
                         f"no context for {m.source!r}: lupdate found a tr() outside a class "

@@ -168,3 +168,21 @@ def test_the_qt_translations_shipped_with_pyside6_are_there() -> None:
     folder = Path(pyside.origin).parent / "Qt" / "translations"
     assert (folder / "qtbase_es.qm").stat().st_size > 100_000
     assert (folder / "qtbase_en.qm").is_file()
+
+
+def test_a_tr_called_on_another_object_is_named(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``self.window.tr("…")``: lupdate files it under "self.window", PySide looks it up under
+    the window's class name; the text would stay English."""
+    extra = tmp_path / "other.py"
+    extra.write_text(
+        "class Controller:\n"
+        "    def say(self):\n"
+        "        return self.window.tr('Said through another object')\n",
+        encoding="utf-8",
+    )
+    sources = i18n.sources()
+    monkeypatch.setattr(i18n, "sources", lambda: [*sources, extra])
+    problems = i18n.sync_problems(tmp_path)
+    assert any("context 'self.window'" in p and "Said through another" in p for p in problems)
