@@ -11,8 +11,9 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from intelivision_desktop.core import urlopts
 from intelivision_desktop.core.analysis import AnalysisConfig
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.core.ports import Analyzer, Source
@@ -26,25 +27,17 @@ class UrlError(ValueError):
 
 
 def _params(query: str, allowed: set[str], url: str) -> dict[str, str]:
-    raw = parse_qs(query, keep_blank_values=True)
-    unknown = set(raw) - allowed
-    if unknown:
-        raise UrlError(
-            f"{url}: unknown option(s) {', '.join(sorted(unknown))}; "
-            f"known: {', '.join(sorted(allowed)) or 'none'}"
-        )
-    return {k: v[-1] for k, v in raw.items()}
+    try:
+        return urlopts.options(query, allowed, url)
+    except ValueError as exc:
+        raise UrlError(str(exc)) from None
 
 
 def _flag(value: str | None, name: str) -> bool:
-    if value is None:
-        return False
-    v = value.strip().lower()
-    if v in ("1", "true", "yes", "on", ""):
-        return True
-    if v in ("0", "false", "no", "off"):
-        return False
-    raise UrlError(f"{name} must be 0 or 1, got {value!r}")
+    try:
+        return urlopts.flag(value, name)
+    except ValueError as exc:
+        raise UrlError(str(exc)) from None
 
 
 def _speed(value: str | None) -> float | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import socket
 import time
 from collections import Counter
@@ -40,7 +39,6 @@ from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.bedrock import (
     DEFAULT_MODEL_ID,
     BedrockAnalyzer,
-    BedrockSettings,
     bedrock_from_url,
     settings_from_url,
 )
@@ -814,89 +812,6 @@ def test_secrets_never_leak(
 
 
 # --- URLs -------------------------------------------------------------------------------------
-
-
-def test_agent_url_with_everything() -> None:
-    s = settings_from_url(
-        "embedded://bedrock-agent?agent_id=ABCDEFGHIJ&alias_id=TSTALIASID&region=eu-west-1"
-        "&profile=work&trace=1&timeout=12.5&connect_timeout=2&retries=0&max_in_flight=3"
-        "&max_age=9",
-        env={},
-    )
-    assert s == BedrockSettings(
-        kind="agent",
-        region="eu-west-1",
-        profile="work",
-        agent_id="ABCDEFGHIJ",
-        alias_id="TSTALIASID",
-        trace=True,
-        read_timeout_s=12.5,
-        connect_timeout_s=2.0,
-        retries=0,
-        max_in_flight=3,
-        max_age_s=9.0,
-    )
-    assert settings_from_url(s.url(), env={}) == s
-
-
-def test_agent_url_from_the_backend_environment() -> None:
-    env = {
-        "BEDROCK_AGENT_ID": "AGENT12345",
-        "BEDROCK_AGENT_ALIAS_ID": "ALIAS12345",
-        "AWS_REGION": "us-west-2",
-        "AWS_PROFILE": "ops",
-    }
-    s = settings_from_url("embedded://bedrock-agent", env=env)
-    assert (s.agent_id, s.alias_id, s.region, s.profile) == (
-        "AGENT12345", "ALIAS12345", "us-west-2", "ops"
-    )
-    assert settings_from_url("embedded://bedrock-agent?alias_id=OTHER", env=env).alias_id == (
-        "OTHER"
-    )
-
-
-def test_model_url_defaults_and_endpoint() -> None:
-    s = settings_from_url(
-        "embedded://bedrock-model?max_tokens=32",
-        endpoint_url="http://127.0.0.1:9999",
-        env={},
-    )
-    assert (s.kind, s.model_id, s.region, s.max_tokens, s.endpoint_url) == (
-        "model", DEFAULT_MODEL_ID, "us-east-1", 32, "http://127.0.0.1:9999"
-    )
-    assert s.url() == (
-        "embedded://bedrock-model?model_id=anthropic.claude-3-haiku-20240307-v1:0"
-        "&region=us-east-1&max_tokens=32&endpoint_url=http://127.0.0.1:9999"
-    )
-    env_model = settings_from_url("embedded://bedrock-model", env={"BEDROCK_MODEL_ID": "m.x:1"})
-    assert env_model.model_id == "m.x:1"
-
-
-@pytest.mark.parametrize(
-    ("url", "message"),
-    [
-        ("embedded://bedrock-agent", "needs an agent id: add ?agent_id=ID to the URL or set "
-         "BEDROCK_AGENT_ID"),
-        ("embedded://bedrock-agent?agent_id=A1", "needs an agent alias id"),
-        ("embedded://bedrock-agent?agent_id=bad-id!&alias_id=X", "agent_id must be 1 to 10"),
-        ("embedded://bedrock-agent?agent_id=A&alias_id=B&timeout=soon", "timeout must be a number"),
-        ("embedded://bedrock-agent?agent_id=A&alias_id=B&timeout=0", "timeout must be above 0"),
-        ("embedded://bedrock-agent?agent_id=A&alias_id=B&secret_key=x", "unknown option(s) "
-         "secret_key"),
-        ("embedded://bedrock-model?trace=1", "unknown option(s) trace"),
-        ("embedded://bedrock-model?region=Mars 1", "region must look like us-east-1"),
-        ("embedded://bedrock-model?endpoint_url=ftp://x", "endpoint URL must be http://"),
-        ("embedded://bedrock-model?endpoint_url=http://u:p@h:1", "must not contain a user name"),
-        ("embedded://bedrock-model?retries=11", "retries must be a whole number from 0 to 10"),
-        ("embedded://bedrock-model?temperature=2", "temperature must be between 0 and 1"),
-        ("embedded://bedrock-chat", "not a Bedrock analyzer URL"),
-    ],
-)
-def test_bad_urls_say_why_in_one_line(url: str, message: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)) as info:
-        settings_from_url(url, env={})
-    assert message in str(info.value)
-    assert "\n" not in str(info.value)
 
 
 def test_bedrock_from_url_builds_an_analyzer(aws_env: None) -> None:
