@@ -402,6 +402,22 @@ def test_an_unchanged_window_is_not_sent(emu: BedrockEmulator) -> None:
     assert len(emu.requests) == 1
 
 
+def test_a_fallback_is_remembered_as_said(emu: BedrockEmulator) -> None:
+    """The rules' phrase after a failure is what the device was told: the same scene in the
+    next window is not new, and is not sent."""
+    emu.queue(Reply.stream_exception("throttlingException", "emulated cause"))
+    analyzer = make(emu)
+    sink = drive(
+        analyzer,
+        [person_frame(0), described(1), person_frame(1)],
+        lambda s: s.counts["not_relevant"] == 1,
+    )
+    assert [(d.fallback, d.text) for d in sink.descriptions] == [
+        (True, "Saludo alegre izquierda")
+    ]
+    assert len(emu.requests) == 1
+
+
 def test_latest_window_wins_and_the_stale_answer_is_dropped(emu: BedrockEmulator) -> None:
     def respond(req: Recorded) -> Reply:
         if "izquierda" in req.prompt:
