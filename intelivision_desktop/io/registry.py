@@ -172,7 +172,8 @@ def open_analyzer(
         if kind == "rules":
             return RulesAnalyzer(config, perf_clock=time.perf_counter)
         if kind in ("bedrock-agent", "bedrock-model"):
-            from intelivision_desktop.io.bedrock import bedrock_from_url  # boto3 loads slowly
+            # Imported here: the Bedrock analyzer (and boto3 behind it) loads slowly.
+            from intelivision_desktop.io.bedrock.analyzer import bedrock_from_url
 
             try:
                 return bedrock_from_url(url, config, endpoint_url=bedrock_endpoint_url)
