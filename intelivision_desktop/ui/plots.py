@@ -124,8 +124,9 @@ HOVER_RATE_HZ = 30
 """Mouse moves handled per second for the crosshair (a SignalProxy drops the rest)."""
 STALE_OPACITY = 0.3
 """Opacity of the curves while the device's data is stale."""
-LEGEND_ROWS = 10
-"""Channels per legend column (more channels: another column)."""
+LEGEND_MIN_ROWS = 4
+"""Channels per legend column at least; as many as a plot's height holds (then another
+column)."""
 LEGEND_PT = 8
 _CHANNEL_TEXTS = (
     QT_TRANSLATE_NOOP("Channels", "People"),
@@ -400,16 +401,18 @@ class ValueLegend(pg.LabelItem):
         self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape, True)
         self.rows: list[tuple[str, str, str]] = []
         """(colour, name, value text) per channel, as shown."""
+        self._per = 0
 
     def updateMin(self) -> None:
         super().updateMin()
         self.setMinimumHeight(0)  # the plot decides the height; the text is clipped
 
-    def set_rows(self, rows: list[tuple[str, str, str]], fg: QColor) -> None:
-        if rows == self.rows and fg.name() == self.opts.get("color"):
+    def set_rows(self, rows: list[tuple[str, str, str]], fg: QColor, per_column: int) -> None:
+        if rows == self.rows and fg.name() == self.opts.get("color") and per_column == self._per:
             return
         self.rows = rows
-        cols = max(1, math.ceil(len(rows) / LEGEND_ROWS))
+        self._per = per_column
+        cols = max(1, math.ceil(len(rows) / per_column))
         per = math.ceil(len(rows) / cols) if rows else 0
         cells = []
         for c in range(cols):
@@ -555,6 +558,8 @@ class PlotPanel(QWidget):
             self.hide_crosshair()
         elif kind == QEvent.Type.Resize and obj is self.glw:
             self._place_stale_label()
+            self._size_legends()  # a taller plot holds more legend rows per column
+            self._update_legends()
         return super().eventFilter(obj, event)
 
     # --- wiring ----------------------------------------------------------------------------
@@ -932,20 +937,31 @@ class PlotPanel(QWidget):
         self.update_text()
         self.layout_changed.emit()
 
-    def _size_legends(self) -> None:
-        """One width for the legend column: the longest name and a wide value fit."""
+    def _legend_font(self) -> QFont:
         font = QFont(self.font())
         font.setPointSizeF(LEGEND_PT)
+        return font
+
+    def _legend_rows(self) -> int:
+        """Legend rows per column: as many as one plot's height holds."""
+        line = QFontMetrics(self._legend_font()).lineSpacing() + 2
+        per_plot = (self.glw.height() - 40) / max(1, len(self.plots)) - 30
+        return max(LEGEND_MIN_ROWS, int(per_plot // line))
+
+    def _size_legends(self) -> None:
+        """One width for the legend column: the longest name and a wide value fit."""
+        font = self._legend_font()
         fm = QFontMetrics(font)
         bold = QFont(font)
         bold.setBold(True)
         fmb = QFontMetrics(bold)
+        per_column = self._legend_rows()
         width = 0
         for group in self.plots:
             names = [n for n, g in self._curve_group.items() if g == group]
             if not names:
                 continue
-            cols = max(1, math.ceil(len(names) / LEGEND_ROWS))
+            cols = max(1, math.ceil(len(names) / per_column))
             name_w = max(fm.horizontalAdvance(self.channel_short(n)) for n in names)
             value_w = fmb.horizontalAdvance("-000.00 ms")
             width = max(width, cols * (name_w + value_w + fm.horizontalAdvance("━━") + 20))
@@ -1241,12 +1257,13 @@ class PlotPanel(QWidget):
 
     def _update_legends(self) -> None:
         fg = QGuiApplication.palette().color(QPalette.ColorRole.Text)
+        per_column = self._legend_rows()
         for group in self.plots:
             names = [n for n, g in self._curve_group.items() if g == group]
             rows = [
                 (self.channel_color(n), self.channel_short(n), self.value_text(n)) for n in names
             ]
-            self._legends[group].set_rows(rows, fg)
+            self._legends[group].set_rows(rows, fg, per_column)
 
     def _on_mouse_moved(self, args: tuple[object, ...]) -> None:
         pos = args[0]

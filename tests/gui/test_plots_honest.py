@@ -486,3 +486,21 @@ def test_rendered_gap_and_stale_label(panel: PlotPanel, clock: Clock, tmp_path: 
                 found += 1
     assert found > 50, "the stale label is not in the picture"
     assert math.isfinite(float(store.times()[-1]))
+
+
+# --- following live ---------------------------------------------------------------------------
+
+
+def test_follow_stops_on_the_operators_zoom_only(panel: PlotPanel) -> None:
+    store = camera_store(seconds=10)
+    panel.attach(store)
+    panel.redraw()
+    assert panel.follow
+    # a layout change resizes the data area (a device channel appears) with the mouse resting
+    # over the plots: not the operator's doing
+    store.append(float(store.times()[-1]) + 0.2, {"a_long_device_channel_name": 1.0})
+    panel.redraw()
+    assert panel.follow
+    vb = panel.plots["counts"].getViewBox()
+    vb.sigRangeChangedManually.emit([True, False])  # what a wheel zoom or a drag emits
+    assert not panel.follow
