@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from intelivision_desktop.app import pairing
 from intelivision_desktop.app.cli import (
     CliError,
     analysis_config,
@@ -52,9 +53,15 @@ class SessionController:
         self.settings = settings
         self.options = settings.load() if settings is not None else Options()
         self._save_error: str | None = None
+        self.pairing_path: Path | None = pairing.token_path() if settings is not None else None
+        """Where the devices' pairing token is kept (None: a token per session, nothing
+        written: the self-test, screenshots and tests without settings)."""
         self._apply_options()
         if settings is not None and settings.warnings:
-            window.statusBar().showMessage("Settings: " + "; ".join(settings.warnings), 20000)
+            window.notify(
+                window.tr("Settings: {problems}").format(problems="; ".join(settings.warnings)),
+                20000,
+            )
         window.source_requested.connect(self._on_source_requested)
         window.record_toggled.connect(self.set_recording)
         window.connection.connect_requested.connect(self.use_backend)
@@ -64,9 +71,7 @@ class SessionController:
         window.diagnostics_requested.connect(self.copy_diagnostics)
         window.about_requested.connect(self.show_about)
         # options the operator changes are kept for the next start
-        window.history_combo.currentIndexChanged.connect(
-            lambda i: self.remember(history_s=float(window.history_combo.itemData(i)))
-        )
+        window.history_combo.currentIndexChanged.connect(self._on_history_chosen)
         # the operator's clicks only: panning the plots turns follow off by itself, and closing
         # the window turns speech off; neither is a preference
         window.follow_action.triggered.connect(lambda on: self.remember(follow_live=on))
@@ -74,6 +79,8 @@ class SessionController:
         window.replay.loop_chosen.connect(self._on_loop_chosen)
         window.speak_action.triggered.connect(lambda on: self.remember(speech_enabled=on))
         window.export_done.connect(self._on_export_done)
+        window.new_token_requested.connect(self.new_pairing_token)
+        window.alias_changed.connect(self._on_alias_changed)
 
     # --- options ---------------------------------------------------------------------------
 
@@ -90,6 +97,9 @@ class SessionController:
         w.serve_port = o.serve_port
         w.export_folder = o.export_folder
         w.export_everything = o.export_range == "all"
+        aliases = getattr(o, "device_aliases", None)  # when the settings file keeps them
+        if isinstance(aliases, dict):
+            w.names.aliases.update({str(k): str(v) for k, v in aliases.items()})
         if o.source_url.startswith("replay://"):
             w.recent_folder = str(Path(o.source_url.removeprefix("replay://")).parent)
         c = w.connection
@@ -123,7 +133,58 @@ class SessionController:
             if str(exc) != self._save_error:
                 self._save_error = str(exc)
                 log.error("%s", exc)
-                self.window.statusBar().showMessage(str(exc), 15000)
+                self.window.notify(str(exc), 15000)
+
+    def _on_alias_changed(self, _key: str, _alias: str) -> None:
+        """Keep the aliases when the settings file has a place for them (``device_aliases``);
+        until then they last as long as the window."""
+        if "device_aliases" in getattr(type(self.options), "__dataclass_fields__", {}):
+            self.remember(device_aliases=dict(self.window.names.aliases))
+
+    # --- pairing ---------------------------------------------------------------------------
+
+    def pairing_token(self) -> str | None:
+        """The kept token for serve mode (None: let the server make one for this session)."""
+        if self.pairing_path is None:
+            return None
+        try:
+            return pairing.load_or_create(self.pairing_path)
+        except OSError as exc:
+            log.error("cannot keep the pairing token: %s", exc)
+            self.window.notify(
+                self.window.tr(
+                    "The pairing token cannot be kept ({reason}): devices must pair again "
+                    "next time."
+                ).format(reason=type(exc).__name__),
+                15000,
+            )
+            return None
+
+    def new_pairing_token(self) -> None:
+        """Replace the kept token; a running device server restarts with it."""
+        if self.pairing_path is None:
+            self.window.notify(self.window.tr("No pairing token is kept in this run."), 8000)
+            return
+        try:
+            pairing.new_token(self.pairing_path)
+        except OSError as exc:
+            log.error("cannot write a new pairing token: %s", exc)
+            self.window.notify(
+                self.window.tr("Cannot make a new pairing token: {reason}").format(
+                    reason=type(exc).__name__
+                ),
+                15000,
+            )
+            return
+        src = self.session.source if self.session is not None else None
+        if src is not None and src.url.startswith("serve://"):
+            self._spawn(self.start(src.url))  # its URL holds no token: the new one is used
+        self.window.notify(self.window.tr("New pairing token made: pair each device again."), 10000)
+
+    def _on_history_chosen(self, i: int) -> None:
+        secs = self.window.history_combo.itemData(i)
+        if secs is not None:  # "everything" is not a number the settings file keeps
+            self.remember(history_s=float(secs))
 
     def _on_export_done(self, folder: str, everything: bool) -> None:
         self.window.export_folder = folder
@@ -162,8 +223,11 @@ class SessionController:
         text = self.diagnostics()
         QGuiApplication.clipboard().setText(text)
         n = text.count("\n") + 1
-        self.window.statusBar().showMessage(
-            f"Diagnostics copied to the clipboard ({n} lines, secrets removed).", 8000
+        self.window.notify(
+            self.window.tr(
+                "Diagnostics copied to the clipboard ({n} lines, secrets removed)."
+            ).format(n=n),
+            8000,
         )
 
     def show_about(self) -> None:
@@ -175,11 +239,22 @@ class SessionController:
     async def start(self, url: str) -> None:
         """Stop the current session (if any) and start one on ``url``."""
         await self.stop()
+        if url.startswith("serve://"):
+            token = self.pairing_token()
+            if token is not None:
+                url = pairing.with_token(url, token)  # the same token every launch
         try:
             session = build_session(self.args, url, link=self._link_options)
         except CliError as exc:
-            log.error("cannot open %s: %s", url, exc)
-            self.window.statusBar().showMessage(redact(f"Cannot open {url}: {exc}"), 15000)
+            log.error("cannot open %s: %s", redact(url), exc)
+            self.window.notify(
+                redact(
+                    self.window.tr("Cannot open {source}: {reason}").format(
+                        source=url.split("?")[0], reason=exc
+                    )
+                ),
+                15000,
+            )
             return
         self.adopt(session)
 
@@ -203,6 +278,8 @@ class SessionController:
                 await self.task
             except Exception:
                 log.exception("session ended with an error")
+        if self.session is not None:
+            self.window.detach()
         self.session = None
         self.task = None
 
@@ -252,7 +329,7 @@ class SessionController:
     def send_line(self, text: str) -> None:
         send = getattr(self.session.source if self.session else None, "send_line", None)
         if send is None:
-            self.window.statusBar().showMessage("The current source is not a serial device.", 8000)
+            self.window.notify(self.window.tr("The current source is not a serial device."), 8000)
             return
         send(text, eol=self.window.serial.line_ending)
 
@@ -288,7 +365,9 @@ class SessionController:
                 settings={"window_ms": analyzer_window(self.args)},
             )
         except OSError as exc:
-            self.window.statusBar().showMessage(f"Cannot record: {exc}", 15000)
+            self.window.notify(
+                self.window.tr("Cannot record: {reason}").format(reason=exc.strerror or exc), 15000
+            )
             self.window.set_recording(None)
             return
         s.set_recorder(rec)
