@@ -825,6 +825,8 @@ class PlotPanel(QWidget):
         plot.setMouseEnabled(x=True, y=False)
         plot.sigXRangeChanged.connect(self._on_range)
         plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
+        # the readout keeps to the top of the plot as the Y axis follows the data
+        plot.sigYRangeChanged.connect(lambda *_, g=group: self._place_readout(g))
         # the hover crosshair: a line on every plot (one time axis) and a readout beside it
         line = CrosshairLine(angle=90, movable=False, pen=pg.mkPen(QColor(120, 120, 120), width=1))
         line.setZValue(60)
@@ -1291,7 +1293,7 @@ class PlotPanel(QWidget):
             row = None
         lines = [self.tr("At {time}").format(time=clock_text(t, tenths=True))]
         fg = QGuiApplication.palette().color(QPalette.ColorRole.Text).name()
-        for i, (group, plot) in enumerate(self.plots.items()):
+        for i, group in enumerate(self.plots):
             names = [n for n, g in self._curve_group.items() if g == group]
             parts = []
             if i == 0:
@@ -1310,18 +1312,27 @@ class PlotPanel(QWidget):
             self._cross_lines[group].setValue(t)
             self._cross_lines[group].show()
             readout = self._readouts[group]
-            (x0, x1), (_, y1) = plot.viewRange()
-            right_half = t > (x0 + x1) / 2
-            readout.setAnchor((1, 0) if right_half else (0, 0))
-            offset = (x1 - x0) * 0.01
-            readout.setPos(t - offset if right_half else t + offset, y1)
             readout.setHtml(
                 f'<div style="color:{fg}; font-size:{LEGEND_PT}pt">{"<br>".join(parts)}</div>'
             )
+            self._place_readout(group)
             readout.show()
         if row is None:
             lines.append(self.tr("No data at this time"))
         self.readout_text = "\n".join(lines)
+
+    def _place_readout(self, group: str) -> None:
+        """Beside the line, at the top of the plot; on the line's left in the right half."""
+        t = self._hover_t
+        plot = self._plot_cache.get(group)
+        if t is None or plot is None:
+            return
+        readout = self._readouts[group]
+        (x0, x1), (_, y1) = plot.viewRange()
+        right_half = t > (x0 + x1) / 2
+        readout.setAnchor((1, 0) if right_half else (0, 0))
+        offset = (x1 - x0) * 0.01
+        readout.setPos(t - offset if right_half else t + offset, y1)
 
     def hide_crosshair(self) -> None:
         self._hover_t = None

@@ -504,3 +504,16 @@ def test_follow_stops_on_the_operators_zoom_only(panel: PlotPanel) -> None:
     vb = panel.plots["counts"].getViewBox()
     vb.sigRangeChangedManually.emit([True, False])  # what a wheel zoom or a drag emits
     assert not panel.follow
+
+
+def test_the_readout_keeps_to_the_top_as_the_y_axis_follows(panel: PlotPanel) -> None:
+    store = camera_store(seconds=20)
+    panel.attach(store)
+    panel.set_history(30)
+    settle(panel)
+    panel.hover_at(scene_point(panel, "distance", T0 + 5.0, 1.0))
+    store.append(float(store.times()[-1]) + 0.2, {"nearest_person_m": 40.0})  # the axis grows
+    settle(panel)
+    top = panel.plots["distance"].viewRange()[1][1]
+    assert top >= 40.0
+    assert panel._readouts["distance"].pos().y() == pytest.approx(top)
