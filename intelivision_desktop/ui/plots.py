@@ -109,11 +109,11 @@ NOTICE_KINDS = ("channel_cap", "history", "overrun")
 """Problems about limits that the channel list keeps on show (no limit is silent)."""
 _SPECS = EXTRA_SPECS | {s.name: s for s in CAMERA_CHANNELS}
 HISTORY_CHOICES: tuple[tuple[str, float | None], ...] = (
-    (QT_TRANSLATE_NOOP("PlotPanel", "10 s"), 10.0),
-    (QT_TRANSLATE_NOOP("PlotPanel", "30 s"), 30.0),
-    (QT_TRANSLATE_NOOP("PlotPanel", "2 min"), 120.0),
-    (QT_TRANSLATE_NOOP("PlotPanel", "10 min"), 600.0),
-    (QT_TRANSLATE_NOOP("PlotPanel", "All history"), None),
+    (str(QT_TRANSLATE_NOOP("PlotPanel", "10 s")), 10.0),
+    (str(QT_TRANSLATE_NOOP("PlotPanel", "30 s")), 30.0),
+    (str(QT_TRANSLATE_NOOP("PlotPanel", "2 min")), 120.0),
+    (str(QT_TRANSLATE_NOOP("PlotPanel", "10 min")), 600.0),
+    (str(QT_TRANSLATE_NOOP("PlotPanel", "All history")), None),
 )
 """The History choices: (label, seconds on screen); None shows everything the device's ring
 buffer holds (``--history``, 600 s by default). Labels are untranslated source text: show them
@@ -128,7 +128,7 @@ LEGEND_MIN_ROWS = 4
 """Channels per legend column at least; as many as a plot's height holds (then another
 column)."""
 LEGEND_PT = 8
-_CHANNEL_TEXTS = (
+_CHANNEL_TEXTS: tuple[object, ...] = (
     QT_TRANSLATE_NOOP("Channels", "People"),
     QT_TRANSLATE_NOOP("Channels", "Objects"),
     QT_TRANSLATE_NOOP("Channels", "Nearest person"),
@@ -383,11 +383,11 @@ def choose_block(samples_per_px: float, current: int | None) -> int | None:
 # --- the legend column ----------------------------------------------------------------------
 
 
-class CrosshairLine(pg.InfiniteLine):
+class CrosshairLine(pg.InfiniteLine):  # type: ignore[misc]
     """The hover line (a type of its own: not a description marker)."""
 
 
-class ValueLegend(pg.LabelItem):
+class ValueLegend(pg.LabelItem):  # type: ignore[misc]
     """A plot's channels (colour, name, current value) in a column beside the plot.
 
     It sits in its own layout column, right of the data area: it covers neither the newest
