@@ -1162,6 +1162,8 @@ class MainWindow(QMainWindow):
         if not self.restoreState(state, LAYOUT_VERSION):
             return False  # an older layout version
         self.restoreGeometry(geo)
+        if QGuiApplication.platformName() != "offscreen":  # (offscreen clamps to 800×600)
+            self._asked = self.size()
         room = self._room()
         need = self.minimumSizeHint()
         if need.width() > room.width() or need.height() > room.height():
