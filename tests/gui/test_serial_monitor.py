@@ -39,7 +39,7 @@ def test_monitor_shows_lines_marks_bad_ones_pauses_and_caps(qtbot: object) -> No
     assert "hello" in bad.text()
     assert "not a number" in bad.text()
     assert bad.foreground().color().name() == BAD_COLOUR
-    assert mon.list.item(0).foreground().style() == Qt.BrushStyle.NoBrush  # a good line keeps the default colour
+    assert mon.list.item(0).foreground().style() == Qt.BrushStyle.NoBrush  # default colour
     mon.pause_box.setChecked(True)
     src.add(b"a0:3")
     assert mon.poll() == 0
