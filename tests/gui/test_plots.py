@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Iterator
 
@@ -367,7 +368,18 @@ CP210 = PortInfo("/dev/ttyUSB0", "CP2102 USB to UART", "USB VID:PID=10C4:EA60", 
 
 
 @pytest.fixture
-def serial_panel(qtbot: object) -> Iterator[SerialPanel]:
+def english(qapp: object) -> Iterator[None]:
+    """English as the app installs it: the serial panel's plural forms ("New port: …",
+    "1 row") come from intelivision_en.qm."""
+    from intelivision_desktop.app.i18n import install_translators, remove_translators
+
+    install_translators(qapp, "en")  # type: ignore[arg-type]
+    yield
+    remove_translators(qapp)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def serial_panel(qtbot: object, english: None) -> Iterator[SerialPanel]:
     ports = {"list": [UNO]}
     p = SerialPanel(scan=lambda: list(ports["list"]), rescan_ms=50)
     p.ports_box = ports  # type: ignore[attr-defined]
@@ -430,7 +442,11 @@ def test_serial_panel_sends_lines_to_the_source(
             serial_panel.send_button.click()
             serial_panel.dtr_box.setChecked(True)
             await wait_until(lambda: "loop" in session.stores)
-            await wait_until(lambda: "rows" in serial_panel.status.text(), within=3)
+            # "1 row" / "2 rows": plural forms from the English translation
+            await wait_until(
+                lambda: re.search(r"\b\d[\d,]* rows?\b", serial_panel.status.text()) is not None,
+                within=3,
+            )
         finally:
             session.stop()
             await task
