@@ -125,6 +125,10 @@ class ConnectionPoster:
             c.post_to_connection(ConnectionId=conn_id, Data=data)
         except c.exceptions.GoneException:
             return False
+        except c.exceptions.ClientError as exc:  # serverless-offline says 410 without a code
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 410:
+                return False
+            raise
         return True
 
 

@@ -1,0 +1,242 @@
+"""The serverless backend on this machine: serverless-offline (API Gateway WebSocket + Lambda)
+running the handlers of ``intelivision_desktop/cloud``, DynamoDB from moto's server, and,
+with ``--bedrock``, the tests' Bedrock emulator standing in for the agent.
+
+    ./run cloud-local                       # ws://127.0.0.1:3001, the offline rules
+    ./run cloud-local --port 3101 --bedrock # the agent emulated too
+    ./run app --analyzer ws://127.0.0.1:3001
+
+Phones on the LAN: ``--host 0.0.0.0`` and ``ws://THIS-MACHINE:3001``. Stop with Ctrl+C; every
+process it started is stopped with it (process groups, never by name).
+
+Needs Node.js and npm (the first run installs serverless@3 and serverless-offline@13 into
+``packaging/aws/node_modules`` from its lock file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+AWS_DIR = ROOT / "packaging" / "aws"
+STAGE = "local"
+TABLES = {
+    f"websocket-connections-{STAGE}": [("connectionId", "S", "HASH")],
+    f"sensor-data-{STAGE}": [("connectionId", "S", "HASH"), ("timestamp", "N", "RANGE")],
+}
+DUMMY_AWS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
+
+class StackError(RuntimeError):
+    """The local stack could not start; the message says why."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, within: float, proc: subprocess.Popen[Any] | None = None) -> None:
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        if proc is not None and proc.poll() is not None:
+            raise StackError(f"a process of the stack ended early (exit {proc.returncode})")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.1)
+    raise StackError(f"nothing listens on port {port} after {within:g} s")
+
+
+def npm_ready() -> Path:
+    """``packaging/aws/node_modules`` installed from the lock file (once)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise StackError("the local stack needs Node.js and npm (apt-get install nodejs npm)")
+    sls = AWS_DIR / "node_modules" / ".bin" / "serverless"
+    if not sls.exists():
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=AWS_DIR,
+            check=True,
+        )
+    return sls
+
+
+def _start(cmd: list[str], env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen[Any]:
+    out = log.open("ab")
+    return subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def _stop(proc: subprocess.Popen[Any]) -> None:
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+class LocalStack:
+    """moto's DynamoDB, the Bedrock emulator (optional) and serverless-offline, together."""
+
+    def __init__(
+        self,
+        port: int = 3001,
+        *,
+        host: str = "127.0.0.1",
+        bedrock: bool = False,
+        log_dir: Path | None = None,
+    ) -> None:
+        self.port = port
+        self.host = host
+        self.bedrock = bedrock
+        self.log_dir = log_dir or (AWS_DIR / ".build" / "logs")
+        self.db_port = free_port()
+        self.procs: list[subprocess.Popen[Any]] = []
+        self.emulator: Any = None
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    @property
+    def db_url(self) -> str:
+        return f"http://127.0.0.1:{self.db_port}"
+
+    def dynamodb(self) -> Any:
+        import boto3
+
+        return boto3.client(
+            "dynamodb",
+            endpoint_url=self.db_url,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def start(self) -> LocalStack:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        sls = npm_ready()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, str(AWS_DIR / "build_artifact.py")],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        env = {**os.environ, **DUMMY_AWS, "SLS_TELEMETRY_DISABLED": "1"}
+        env["SLS_NOTIFICATIONS_MODE"] = "off"
+        env.pop("AWS_BEARER_TOKEN_BEDROCK", None)
+        env.pop("AWS_PROFILE", None)
+        moto = Path(sys.executable).with_name("moto_server")
+        self.procs.append(
+            _start(
+                [str(moto), "-H", "127.0.0.1", "-p", str(self.db_port)],
+                env,
+                self.log_dir / "moto.log",
+                ROOT,
+            )
+        )
+        wait_port(self.db_port, 20, self.procs[-1])
+        db = self.dynamodb()
+        for name, keys in TABLES.items():
+            db.create_table(
+                TableName=name,
+                KeySchema=[{"AttributeName": a, "KeyType": k} for a, _t, k in keys],
+                AttributeDefinitions=[
+                    {"AttributeName": a, "AttributeType": t} for a, t, _k in keys
+                ],
+                BillingMode="PAY_PER_REQUEST",
+            )
+        params: list[str] = []
+        if self.bedrock:
+            from tests.integration.bedrock_emulator import BedrockEmulator
+
+            self.emulator = BedrockEmulator()
+            self.emulator.__enter__()
+            env["BEDROCK_ENDPOINT_URL"] = self.emulator.url
+            params = ["--param=agentId=AGENTLOCAL", "--param=agentAliasId=ALIASLOCAL"]
+        env["AWS_ENDPOINT_URL_DYNAMODB"] = self.db_url
+        env["IV_WS_PORT"] = str(self.port)
+        env["IV_HTTP_PORT"] = str(free_port())
+        env["IV_LAMBDA_PORT"] = str(free_port())
+        # serverless-offline runs `python3` from PATH: this project's environment first
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        env["VIRTUAL_ENV"] = str(Path(sys.executable).parent.parent)
+        cmd = [str(sls), "offline", "--stage", STAGE, "--host", self.host, *params]
+        self.procs.append(_start(cmd, env, self.log_dir / "serverless-offline.log", AWS_DIR))
+        wait_port(self.port, 90, self.procs[-1])
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            _stop(proc)
+        self.procs.clear()
+        if self.emulator is not None:
+            self.emulator.__exit__(None, None, None)
+            self.emulator = None
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def running(**kwargs: Any) -> Iterator[LocalStack]:
+    with LocalStack(**kwargs) as stack:
+        yield stack
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="cloud-local", description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, default=3001, help="the WebSocket port (3001)")
+    ap.add_argument("--host", default="127.0.0.1", help="0.0.0.0 for phones on the LAN")
+    ap.add_argument("--bedrock", action="store_true", help="the agent emulated, not the rules")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    try:
+        with LocalStack(args.port, host=args.host, bedrock=args.bedrock) as stack:
+            print(f"serverless backend at {stack.url}  (DynamoDB {stack.db_url}); Ctrl+C stops")
+            print(f"  ./run app --analyzer {stack.url}")
+            print(f"  logs: {stack.log_dir}")
+            with contextlib.suppress(KeyboardInterrupt):
+                while all(p.poll() is None for p in stack.procs):
+                    time.sleep(0.5)
+    except (StackError, subprocess.CalledProcessError) as exc:
+        print(f"cloud-local: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
