@@ -1,6 +1,12 @@
 """Render the README's screenshots offscreen: a replay with its controls, an export.
 
     ./run python scripts/take_screenshots.py [--out docs/screenshots] [--scale 1.0]
+    DISPLAY=:99 QT_QPA_PLATFORM=xcb ./run python scripts/take_screenshots.py --docks
+
+``--docks`` (under a real X server: ``Xvfb :99 -screen 0 1920x1080x24``) opens the window at
+1280×800 with each dock in turn (Backend, Recordings, Serial device, Serial monitor on a fake
+board with malformed lines, Devices with two phones connected) and saves the X screen's
+window area as ``dock-<name>.png`` (``import -window root`` when ImageMagick is there).
 
 It drives the real window on the demo recordings (a replay sought and paused, then the export
 dialog after an export of the visible range) and saves what an operator would see. Settings,
@@ -25,6 +31,9 @@ async def until(pred: Callable[[], bool], within: float = 20.0) -> None:
     end = time.monotonic() + within
     while not pred():
         if time.monotonic() > end:
+            import traceback
+
+            traceback.print_stack(limit=3)
             raise SystemExit("screenshots: the window did not get there in time")
         await asyncio.sleep(0.02)
 
@@ -77,11 +86,120 @@ async def shoot(out: Path, size: tuple[int, int]) -> None:
     window.close()
 
 
+async def phone(url: str, user_agent: str, scene: str, stop: asyncio.Event) -> None:
+    import socketio
+
+    from intelivision_desktop.core.scenes import generate_scene
+
+    client = socketio.AsyncClient(reconnection=False)
+    await client.connect(url, transports=["websocket"], headers={"User-Agent": user_agent})
+    while not stop.is_set():
+        for frame in generate_scene(scene, seed=1, duration_s=10):
+            frame["timestamp"] = int(time.time() * 1000)
+            await client.emit("sensor-data", frame)
+            await asyncio.sleep(0.2)
+            if stop.is_set():
+                break
+    await client.disconnect()
+
+
+async def shoot_docks(out: Path, size: tuple[int, int]) -> None:
+    import shutil
+    import subprocess
+
+    from PySide6.QtGui import QGuiApplication
+
+    from intelivision_desktop.app.cli import build_parser
+    from intelivision_desktop.app.controller import SessionController
+    from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.ui.main_window import MainWindow
+    from scripts.fake_board import FakeBoard
+
+    window = MainWindow(demo_sources())
+    window.resize(*size)
+    window.move(40, 40)
+    window.show()
+    ctl = SessionController(window, build_parser().parse_args([]), None)
+
+    def save(name: str) -> None:
+        window.plots.redraw()
+        path = out / f"dock-{name}.png"
+        g = window.frameGeometry()
+        if shutil.which("import") and QGuiApplication.platformName() == "xcb":
+            full = out / f".root-{name}.png"
+            subprocess.run(["import", "-window", "root", str(full)], check=True)
+            crop = f"{g.width()}x{g.height()}+{g.x()}+{g.y()}"
+            subprocess.run(["convert", str(full), "-crop", crop, "+repage", str(path)], check=True)
+            full.unlink()
+        else:
+            screen = window.screen()
+            screen.grabWindow(0, g.x(), g.y(), g.width(), g.height()).save(str(path))
+        sys.stdout.write(f"{path}\n")
+
+    async def settle(seconds: float = 1.5) -> None:
+        await asyncio.sleep(seconds)
+
+    def only(dock: object) -> None:
+        for d in window.docks:
+            if d is not dock:
+                d.hide()
+        dock.show()  # type: ignore[attr-defined]
+        dock.raise_()  # type: ignore[attr-defined]
+
+    await ctl.start("demo://")
+    await until(lambda: ctl.session.counters().descriptions >= 3, within=40)  # type: ignore[union-attr]
+    for dock, name in (
+        (window.backend_dock, "backend"),
+        (window.recordings_dock, "recordings"),
+        (window.serial_dock, "serial"),
+    ):
+        only(dock)
+        await settle()
+        save(name)
+
+    with FakeBoard(fmt="arduino", channels=4, rate=20, bad_every=7) as board:
+        window.request_source(f"serial://{board.path}")
+        await until(lambda: ctl.session is not None and "serial" in ctl.session.source.url)
+        only(window.monitor_dock)
+        await settle(3.0)
+        save("serial-monitor")
+        await ctl.stop()
+
+    window.serve_port = 0
+    window.serve_action.trigger()
+    await until(lambda: ctl.session is not None and ctl.session.source.url.startswith("serve"))
+    server = ctl.session.source  # type: ignore[union-attr]
+    await until(lambda: server.port != 0)  # type: ignore[attr-defined]
+    url = server.device_urls()["socketio"]  # type: ignore[attr-defined]
+    stop = asyncio.Event()
+    phones = [
+        asyncio.create_task(phone(url, ua, scene, stop))
+        for ua, scene in (
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 "
+             "Mobile/15E148 Safari/604.1", "person_waves"),
+            ("Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/120.0 Mobile Safari/537.36",
+             "car_and_dog"),
+        )
+    ]
+    await until(lambda: window.connected_devices() == 2)
+    only(window.devices_dock)
+    await settle(4.0)
+    save("devices")
+    stop.set()
+    await asyncio.gather(*phones, return_exceptions=True)
+    await ctl.shutdown()
+    window.confirm_quit = False
+    window.close()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     ap.add_argument("--size", default="1280x760", help="window size, logical pixels")
+    ap.add_argument("--docks", action="store_true", help="each dock open at 1280×800 (X11)")
     args = ap.parse_args()
+    if args.docks and args.size == "1280x760":
+        args.size = "1280x800"
     w, h = (int(x) for x in args.size.split("x"))
     home = Path(tempfile.mkdtemp(prefix="iv-shots-"))
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
@@ -91,11 +209,18 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     import qasync
+    from PySide6.QtWidgets import QApplication
 
     from intelivision_desktop.app.gui import make_app
 
     make_app()
-    asyncio.run(shoot(args.out.resolve(), (w, h)), loop_factory=qasync.QEventLoop)
+    if args.docks:
+        sys.path.insert(0, str(ROOT))  # scripts.fake_board
+        app = QApplication.instance()
+        app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
+        asyncio.run(shoot_docks(args.out.resolve(), (w, h)), loop_factory=qasync.QEventLoop)
+    else:
+        asyncio.run(shoot(args.out.resolve(), (w, h)), loop_factory=qasync.QEventLoop)
     return 0
 
 

@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QToolBar,
@@ -72,11 +74,14 @@ STATE_COLOURS = {
     "finished": "#616161",
 }
 
-PLOT_MIN = QSize(480, 300)
+PLOT_MIN = QSize(480, 400)
 """The plot area's minimum (logical px), whatever docks are open: 480 px keeps two minutes
-of history at 4 px/s beside the axis labels, with a legend row of four entries; 300 px keeps
-each of the four stacked plots (counts, distances, motion, expression) about 70 px tall,
-enough for three tick labels and its title."""
+of history at 4 px/s beside the axis labels and the legends; 400 px keeps each of the five
+stacked plots (detections, distance, motion, expression, latency) about 80 px tall: its
+title, three tick labels and a readable curve (at 300 px they were 25 px curves, looked at
+on a 1280×800 screenshot)."""
+DOCK_MIN_H = 120
+"""Docks scroll rather than grow past the room the plots leave them."""
 DESCRIPTION_MIN_W = 280
 """The description column's minimum width: the time plus a five-word Spanish description
 ("Persona alegre saludando izquierda", 34 characters) at the default 9–10 pt font."""
@@ -259,7 +264,7 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        self._set_dock_widget(dock, widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -272,6 +277,23 @@ class MainWindow(QMainWindow):
         # a dock opened from a menu or the toolbar comes to the front of its tab group
         dock.toggleViewAction().triggered.connect(lambda on, d=dock: on and self._front(d))
         return dock
+
+    @staticmethod
+    def _set_dock_widget(dock: QDockWidget, widget: QWidget) -> None:
+        """A panel in a dock, scrolled when the dock is shorter than the panel: a tall panel
+        (Backend) no longer sets a minimum that pushes the plots below theirs."""
+        area = QScrollArea(dock)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(widget)
+        area.setMinimumHeight(DOCK_MIN_H)
+        dock.setWidget(area)
+
+    @staticmethod
+    def panel_of(dock: QDockWidget) -> QWidget | None:
+        """The panel a dock shows (inside its scroll area)."""
+        area = dock.widget()
+        return area.widget() if isinstance(area, QScrollArea) else area
 
     def _front(self, dock: QDockWidget) -> None:
         """Bring a docked panel to the front of its tab group."""
@@ -872,7 +894,7 @@ class MainWindow(QMainWindow):
             self.recordings.open_requested.connect(
                 lambda path: self.request_source(f"replay://{path}")
             )
-            self.recordings_dock.setWidget(self.recordings)
+            self._set_dock_widget(self.recordings_dock, self.recordings)
 
     def _on_serve_toggled(self, on: bool) -> None:
         if on == isinstance(self.session.source if self.session else None, DeviceServer):

@@ -157,7 +157,7 @@ def source_sentence(
             return tr("No data from the board since {time}").format(
                 time=clock_of(last_data_ms)
             ), "stalled"
-        return tr("Reading the board {name}").format(name=name).strip(), "live"
+        return tr("Reading {board}").format(board=name or tr("the board")), "live"
     if kind == "demo":
         return tr("Playing the demo"), "live"
     if kind == "replay":

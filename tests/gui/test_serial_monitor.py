@@ -89,5 +89,5 @@ def test_a_quiet_board_is_stalled_with_the_time_of_its_last_data() -> None:
 
 
 def test_the_monitor_is_a_dock_of_the_window(qloop: qasync.QEventLoop, window: MainWindow) -> None:
-    assert window.monitor_dock.widget() is window.monitor
+    assert window.panel_of(window.monitor_dock) is window.monitor
     assert window.monitor_dock.toggleViewAction() in window.menuBar().actions()[1].menu().actions()
