@@ -72,6 +72,8 @@ class DeviceIdentity:
 
     user_agent: str = ""
     address: str = ""
+    name: str = ""
+    """A name the source gives it (a serial board's product and port)."""
 
 
 class DeviceNames:
@@ -90,9 +92,12 @@ class DeviceNames:
         """Call ``listener`` after an alias changes (views re-read their names)."""
         self._listeners.append(listener)
 
-    def learn(self, device_id: str, user_agent: str = "", address: str = "") -> None:
-        """Remember what a device said of itself (the devices server knows it)."""
-        self._known[device_id] = DeviceIdentity(user_agent, address)
+    def learn(
+        self, device_id: str, user_agent: str = "", address: str = "", name: str = ""
+    ) -> None:
+        """Remember what a device said of itself (the devices server knows it), or the name
+        its source gives it."""
+        self._known[device_id] = DeviceIdentity(user_agent, address, name)
 
     def identity(self, device_id: str) -> DeviceIdentity:
         return self._known.get(device_id, DeviceIdentity())
@@ -127,8 +132,9 @@ class DeviceNames:
         if alias:
             return alias
         ident = self._known.get(device_id)
-        friendly = friendly_name(ident.user_agent) if ident is not None else ""
-        return friendly or _builtin_name(device_id)
+        if ident is None:
+            return _builtin_name(device_id)
+        return friendly_name(ident.user_agent) or ident.name or _builtin_name(device_id)
 
     def label(self, device_id: str) -> str:
         """The name with where the device is: "iPhone (Safari) · 192.168.1.5"."""
