@@ -645,9 +645,10 @@ def unwrap_apigw_frame(body: Mapping[str, Any]) -> dict[str, Any]:
     Raises :class:`FrameError` when it has neither ``personas`` nor ``objetos`` (a problem to
     count and show, never a silent empty frame)."""
     data = body.get("data")
+    flat = "personas" in body or "objetos" in body
     frame = (
         dict(data)
-        if isinstance(data, Mapping)
+        if isinstance(data, Mapping) and not flat
         else {k: v for k, v in body.items() if k != "action"}
     )
     if "personas" not in frame and "objetos" not in frame:

@@ -65,7 +65,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from intelivision_desktop import __version__
-from intelivision_desktop.core.codec import FrameError, decode_frame, encode_summary
+from intelivision_desktop.core import urlopts
+from intelivision_desktop.core.codec import (
+    FrameError,
+    ai_description_apigw,
+    ai_description_socketio,
+    decode_frame,
+    loads_bounded,
+    unwrap_apigw_frame,
+)
 from intelivision_desktop.core.model import Description, LinkState
 from intelivision_desktop.core.ports import SourceSink
 
@@ -722,21 +730,17 @@ class DeviceServer:
             sid = self._sids.get(d.device_id)
             if sid is None or self._sio is None:
                 return
-            payload = {
-                "description": d.text,
-                "timestamp": int(d.t_ms),
-                "dataUsed": encode_summary(d.summary) if d.summary else None,
-                "fallback": d.fallback,
-            }
+            payload = ai_description_socketio(
+                d.text, timestamp_ms=d.t_ms, summary=d.summary, fallback=d.fallback
+            )
             self._spawn(self._sio.emit("ai-description", payload, to=sid))
         else:
             ws = self._sockets.get(d.device_id)
             if ws is not None:
-                self._spawn(
-                    ws.send_str(
-                        json.dumps({"type": "ai-description", "data": d.text}, ensure_ascii=False)
-                    )
+                message = ai_description_apigw(
+                    d.text, timestamp_ms=d.t_ms, summary=d.summary, fallback=d.fallback
                 )
+                self._spawn(ws.send_str(json.dumps(message, ensure_ascii=False)))
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
@@ -955,8 +959,8 @@ class DeviceServer:
     async def _ws_message(self, ws: Any, info: DeviceInfo, text: str) -> None:
         request_id = uuid.uuid4().hex[:12]
         try:
-            body = json.loads(text)
-        except (ValueError, RecursionError):
+            body = loads_bounded(text)
+        except FrameError:
             body = None
         action = body.get("action") if isinstance(body, dict) else None
         if action == "ping":
@@ -975,10 +979,10 @@ class DeviceServer:
                 )
             )
             return
-        wrapped = body.get("data")
-        if isinstance(wrapped, dict) and "personas" not in body and "objetos" not in body:
-            frame = wrapped  # {"action": "sensor-data", "data": {…frame…}}
-        else:
+        try:
+            frame = unwrap_apigw_frame(body)
+        except FrameError:
+            # neither personas nor objetos: _frame counts it (no_detections) and passes it on
             frame = {k: v for k, v in body.items() if k != "action"}
         if self._frame(info, frame) is not None:
             await ws.send_str(
@@ -1045,14 +1049,7 @@ def server_from_url(url: str) -> DeviceServer:
     """
     parts = urlsplit(url)
     allowed = {"token", "max_devices", "rate", "stage", "origins", "per_address"}
-    raw = parse_qs(parts.query, keep_blank_values=True)
-    unknown = set(raw) - allowed
-    if unknown:
-        raise ValueError(
-            f"{url}: unknown option(s) {', '.join(sorted(unknown))}; "
-            f"known: {', '.join(sorted(allowed))}"
-        )
-    q = {k: v[-1] for k, v in raw.items()}
+    q = urlopts.options(parts.query, allowed, url)
     host = parts.hostname or DEFAULT_HOST
     try:
         port = parts.port if parts.port is not None else DEFAULT_PORT
