@@ -31,12 +31,13 @@ from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import serial
 from serial.tools import list_ports as pyserial_list_ports
 
+from intelivision_desktop.core import urlopts
 from intelivision_desktop.core.channels import FloatArray
 from intelivision_desktop.core.lines import (
     MAX_CHANNELS,
@@ -193,22 +194,20 @@ class SerialConfig:
         return f"serial://{self.port}?{q}"
 
 
-def _flag(value: str, name: str) -> bool:
-    v = value.strip().lower()
-    if v in ("1", "true", "yes", "on", ""):
-        return True
-    if v in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"{name} must be 0 or 1, got {value!r:.20}")
-
-
 def parse_serial_url(url: str) -> SerialConfig:
     """Read a source URL. Raises ValueError with a message that says what to write instead."""
     text = url.strip()
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
-    raw = parse_qs(parts.query, keep_blank_values=True)
-    opts = {k: v[-1] for k, v in raw.items()}
+    if scheme != "serial" and scheme not in PYSERIAL_SCHEMES:
+        raise ValueError(
+            f"{text!r:.80}: not a serial URL; use serial://PORT, socket://HOST:PORT, "
+            "rfc2217://HOST:PORT or loop://"
+        )
+    pass_through = scheme in ("socket", "rfc2217")
+    opts = urlopts.options(
+        parts.query, URL_OPTIONS | (PYSERIAL_OPTIONS if pass_through else set()), text
+    )
     passthrough = {k: v for k, v in opts.items() if k not in URL_OPTIONS}
     if scheme == "serial":
         port = unquote(parts.netloc + parts.path)
@@ -221,19 +220,8 @@ def parse_serial_url(url: str) -> SerialConfig:
         head, base = os.path.split(port.rstrip("/"))
         if base.isdigit():  # /dev/pts/3 → pts3
             base = os.path.basename(head) + base
-        if passthrough:
-            raise ValueError(
-                f"{text}: unknown option(s) {', '.join(sorted(passthrough))}; "
-                f"known: {', '.join(sorted(URL_OPTIONS))}"
-            )
         default_device = base or "serial"
     elif scheme in PYSERIAL_SCHEMES:
-        unknown = set(passthrough) - PYSERIAL_OPTIONS
-        if unknown or (scheme == "loop" and passthrough):
-            raise ValueError(
-                f"{text}: unknown option(s) {', '.join(sorted(unknown or set(passthrough)))}; "
-                f"known: {', '.join(sorted(URL_OPTIONS))}"
-            )
         if scheme != "loop" and not parts.netloc:
             raise ValueError(f"{text}: write {scheme}://HOST:PORT")
         extra = "&".join(k if v == "" else f"{k}={v}" for k, v in passthrough.items())
@@ -272,8 +260,8 @@ def parse_serial_url(url: str) -> SerialConfig:
         port=port,
         baud=baud,
         format=fmt,
-        dtr=_flag(opts.get("dtr", "0"), "dtr"),
-        rts=_flag(opts.get("rts", "0"), "rts"),
+        dtr=urlopts.flag(opts.get("dtr"), "dtr"),
+        rts=urlopts.flag(opts.get("rts"), "rts"),
         eol=eol,
         device_id=device,
         rate_hz=rate,
@@ -788,8 +776,11 @@ class _Reader:
         if self.dropped:
             stats["dropped_lines"] += self.dropped
             problems.append(
-                ("overrun", f"{self.dropped} line(s) dropped: the app could not keep up",
-                 self.dropped)
+                (
+                    "overrun",
+                    f"{self.dropped} line(s) dropped: the app could not keep up",
+                    self.dropped,
+                )
             )
             self.dropped = 0
         if self.held_t and self.held_since is not None:
@@ -865,8 +856,11 @@ def _problems(
     if parsed.bad_fields:
         eg = f", e.g. {parsed.field_errors[0]}" if parsed.field_errors else ""
         out.append(
-            ("bad_field", f"{port}: {parsed.bad_fields} bad field(s) dropped{eg}",
-             parsed.bad_fields)
+            (
+                "bad_field",
+                f"{port}: {parsed.bad_fields} bad field(s) dropped{eg}",
+                parsed.bad_fields,
+            )
         )
     if parsed.capped_fields:
         names = ", ".join(capped_names[:5]) + ("…" if len(capped_names) > 5 else "")
