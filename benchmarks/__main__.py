@@ -15,6 +15,11 @@ for module in (
     "benchmarks.plot_frame",
     "benchmarks.serial_rss",
     "benchmarks.replay_export",
+    "benchmarks.plot_cpu",
+    "benchmarks.timeline_append",
+    "benchmarks.codec_decode",
+    "benchmarks.cloud_cost",
+    "benchmarks.backend_agreement",
 ):
     print(f"$ python -m {module}", flush=True)
     subprocess.run([sys.executable, "-m", module], check=True)

@@ -44,11 +44,11 @@ async def device(url: str, scene: str, seed: int, seconds: float, lat: list[floa
 async def main(n: int, seconds: float, port: int) -> None:
     env = {**os.environ, "INTELIVISION_LOG_DIR": os.environ.get("TMPDIR", "/tmp")}
     server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "intelivision_desktop", "--headless", "--serve",
-        f"127.0.0.1:{port}", "--log-level", "WARNING",
+        sys.executable, "-m", "intelivision_desktop", "--headless", "--source",
+        f"serve://127.0.0.1:{port}?token=bench&per_address=0", "--log-level", "WARNING",
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, env=env,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}?token=bench"  # every device presents the token
     for _ in range(100):  # wait until it listens
         try:
             _r, w = await asyncio.open_connection("127.0.0.1", port)
