@@ -54,12 +54,22 @@ from PySide6.QtCore import (
     QLocale,
     QObject,
     QPointF,
+    QSettings,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette, QShowEvent
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QLabel, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from intelivision_desktop.core.channels import (
     CAMERA_CHANNELS,
@@ -124,10 +134,17 @@ HOVER_RATE_HZ = 30
 """Mouse moves handled per second for the crosshair (a SignalProxy drops the rest)."""
 STALE_OPACITY = 0.3
 """Opacity of the curves while the device's data is stale."""
-LEGEND_MIN_ROWS = 4
-"""Channels per legend column at least; as many as a plot's height holds (then another
-column)."""
 LEGEND_PT = 8
+LEGEND_MAX_W = 140
+"""The legend column's widest (px): longer names are elided, with the full name in the
+tooltip. Measured at the plots' minimum (480×400, five plots, no title rows): this column
+leaves each data area 290×68 px; one legend row above each plot instead would leave about
+430×52 px, and two rows (longer, translated names) about 430×39."""
+LEGEND_MIN_W = 90
+CHANNELS_ROOM_W = 700
+"""The channel list starts shown only when the plots keep at least this width beside it."""
+CHANNELS_KEY = "plots/channelList"
+"""QSettings key: whether the operator last chose to show the channel list."""
 _CHANNEL_TEXTS: tuple[object, ...] = (
     QT_TRANSLATE_NOOP("Channels", "People"),
     QT_TRANSLATE_NOOP("Channels", "Objects"),
@@ -387,47 +404,109 @@ class CrosshairLine(pg.InfiniteLine):  # type: ignore[misc]
     """The hover line (a type of its own: not a description marker)."""
 
 
-class ValueLegend(pg.LabelItem):  # type: ignore[misc]
-    """A plot's channels (colour, name, current value) in a column beside the plot.
+class ValueLegend(pg.GraphicsWidget):  # type: ignore[misc]
+    """A plot's name and channels (colour, name, current value) in a narrow column beside it.
 
     It sits in its own layout column, right of the data area: it covers neither the newest
     data (right edge, where the eye is while following live) nor the oldest (left edge), and
-    the values read next to the newest samples. Taller than its plot, it is clipped rather than
-    squeezing the plot.
+    the values read next to the newest samples. The plot's name is its header line (no title
+    row above the plot); names too long for the column are elided, values right-aligned, and
+    the tooltip has every full name with its value. Rows the plot's height cannot hold are
+    summed up in a last "+N more" row rather than squeezing the plot.
     """
 
     def __init__(self) -> None:
-        super().__init__("", justify="left")
-        self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+        super().__init__()
+        self.setFlag(self.GraphicsItemFlag.ItemClipsToShape, True)
         self.rows: list[tuple[str, str, str]] = []
-        """(colour, name, value text) per channel, as shown."""
-        self._per = 0
+        """(colour, name, value text) per channel (names whole; painted elided)."""
+        self.title = ""
+        self.shown_names: list[str] = []
+        """The names as painted (elided to the column)."""
+        self.extra = ""
+        """The "+N more" row, when the plot is too short for every channel."""
+        self._font = QFont()
+        self._fg = QColor(0, 0, 0)
+        self._max_rows = 1
+        self._more = "+{count} more"
+        self._key: tuple[object, ...] = ()
+        self.setMinimumSize(0, 0)
 
-    def updateMin(self) -> None:
-        super().updateMin()
-        self.setMinimumHeight(0)  # the plot decides the height; the text is clipped
-
-    def set_rows(self, rows: list[tuple[str, str, str]], fg: QColor, per_column: int) -> None:
-        if rows == self.rows and fg.name() == self.opts.get("color") and per_column == self._per:
+    def set_rows(
+        self,
+        title: str,
+        rows: list[tuple[str, str, str]],
+        fg: QColor,
+        max_rows: int,
+        font: QFont,
+        tooltip: str = "",
+        more: str = "+{count} more",
+    ) -> None:
+        """Show ``title`` (bold) over ``rows``; at most ``max_rows`` channel rows."""
+        key = (title, tuple(rows), fg.name(), max_rows, font.toString(), tooltip, more)
+        if key == self._key:
             return
-        self.rows = rows
-        self._per = per_column
-        cols = max(1, math.ceil(len(rows) / per_column))
-        per = math.ceil(len(rows) / cols) if rows else 0
-        cells = []
-        for c in range(cols):
-            trs = "".join(
-                f'<tr><td><span style="color:{colour}">━━</span>&nbsp;</td>'
-                f"<td>{html.escape(name)}&nbsp;&nbsp;</td>"
-                f'<td align="right"><b>{html.escape(value)}</b>&nbsp;</td></tr>'
-                for colour, name, value in rows[c * per : (c + 1) * per]
-            )
-            cells.append(f'<td valign="top"><table cellspacing="0">{trs}</table></td>')
-        self.setText(
-            f'<table cellspacing="0"><tr>{"".join(cells)}</tr></table>',
-            color=fg.name(),
-            size=f"{LEGEND_PT}pt",
-        )
+        self._key = key
+        self.rows, self.title, self._fg = rows, title, QColor(fg)
+        self._max_rows, self._font, self._more = max_rows, QFont(font), more
+        self.setToolTip(tooltip)
+        self._layout_text()
+        self.update()
+
+    def resizeEvent(self, ev: object) -> None:
+        super().resizeEvent(ev)
+        self._layout_text()
+
+    def _layout_text(self) -> None:
+        fm = QFontMetrics(self._font)
+        width = int(self.size().width())
+        shown = self.rows
+        self.extra = ""
+        if len(shown) > self._max_rows:
+            shown = shown[: max(0, self._max_rows - 1)]
+            self.extra = self._more.format(count=len(self.rows) - len(shown))
+        value_w = max((self._bold_fm().horizontalAdvance(v) for _, _, v in shown), default=0)
+        name_w = max(8, width - self._swatch_w() - value_w - 6)
+        self.shown_names = [
+            fm.elidedText(n, Qt.TextElideMode.ElideRight, name_w) for _, n, _ in shown
+        ]
+
+    def _bold_fm(self) -> QFontMetrics:
+        bold = QFont(self._font)
+        bold.setBold(True)
+        return QFontMetrics(bold)
+
+    def _swatch_w(self) -> int:
+        return QFontMetrics(self._font).horizontalAdvance("M") + 4
+
+    def paint(self, p: QPainter, *_: object) -> None:
+        fm = QFontMetrics(self._font)
+        bold = QFont(self._font)
+        bold.setBold(True)
+        fmb = QFontMetrics(bold)
+        w = int(self.size().width())
+        line = fm.lineSpacing()
+        p.setPen(self._fg)
+        p.setFont(bold)
+        y = fmb.ascent()
+        p.drawText(0, y, fmb.elidedText(self.title, Qt.TextElideMode.ElideRight, w))
+        sw = self._swatch_w()
+        for (colour, _, value), shown in zip(self.rows, self.shown_names, strict=False):
+            y += line
+            mid = y - fm.ascent() // 2 + 1
+            p.setPen(pg.mkPen(QColor(colour), width=2))
+            p.drawLine(1, mid, sw - 4, mid)
+            p.setPen(self._fg)
+            p.setFont(self._font)
+            p.drawText(sw, y, shown)
+            p.setFont(bold)
+            p.drawText(w - fmb.horizontalAdvance(value) - 1, y, value)
+        if self.extra:
+            y += line
+            italic = QFont(self._font)
+            italic.setItalic(True)
+            p.setFont(italic)
+            p.drawText(sw, y, self.extra)
 
     def plain_text(self) -> str:
         return "\n".join(f"{name}: {value}" for _, name, value in self.rows)
@@ -501,6 +580,7 @@ class PlotPanel(QWidget):
         self.stale = False
         self._device_text = ""
         self._legends: dict[str, ValueLegend] = {}
+        self._legend_w = LEGEND_MAX_W
         self._cross_lines: dict[str, CrosshairLine] = {}
         self._readouts: dict[str, pg.TextItem] = {}
         self._hover_t: float | None = None
@@ -532,6 +612,22 @@ class PlotPanel(QWidget):
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setCollapsible(0, False)
         self._sized = False
+        # the channel list folds away so the plots get its width (View → Channels, or the
+        # button at the plots' top right); see showEvent for where it starts
+        self.channels_action = QAction(self.tr("Channels"), self)
+        self.channels_action.setObjectName("channelsAction")
+        self.channels_action.setCheckable(True)
+        self.channels_action.setChecked(True)
+        self.channels_action.setToolTip(
+            self.tr("Show or hide the channel list (show, hide and regroup channels; Y axes)")
+        )
+        self.channels_action.toggled.connect(self._on_channels_toggled)
+        self.channels_button = QToolButton(self.glw)
+        self.channels_button.setObjectName("channelsButton")
+        self.channels_button.setDefaultAction(self.channels_action)
+        self.channels_button.setAutoRaise(True)
+        self.channels_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.channels_button.adjustSize()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
@@ -545,12 +641,55 @@ class PlotPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._sized:  # the channel list starts narrow; drag the handle to change it
+        if not self._sized:
+            # the channel list starts shown only where the plots keep CHANNELS_ROOM_W beside
+            # it, and then as the operator last left it; hidden, the plots get its width
             self._sized = True
+            room = self.width() - self._channels_width() >= CHANNELS_ROOM_W
+            remembered = bool(QSettings().value(CHANNELS_KEY, True, type=bool))
+            self.set_channels_shown(room and remembered, remember=False)
+        self._place_channels_button()
+
+    def _channels_width(self) -> int:
+        """The channel list's starting width: its full channel names, at most a third."""
+        w = max(self.width(), 400)
+        return min(max(210, self.channel_list.preferred_width()), w // 3)
+
+    @property
+    def channels_shown(self) -> bool:
+        """Whether the channel list is on show (beside the plots)."""
+        return self.channels_action.isChecked()
+
+    def set_channels_shown(self, shown: bool, remember: bool = True) -> None:
+        """Show or hide the channel list; ``remember``: the next start begins that way."""
+        if remember:
+            QSettings().setValue(CHANNELS_KEY, shown)
+        if self.channels_action.isChecked() != shown:
+            self.channels_action.blockSignals(True)
+            self.channels_action.setChecked(shown)
+            self.channels_action.blockSignals(False)
+        self._apply_channels_shown(shown)
+
+    def _on_channels_toggled(self, shown: bool) -> None:
+        self.set_channels_shown(shown, remember=True)
+
+    def _apply_channels_shown(self, shown: bool) -> None:
+        cl = self.channel_list
+        cl.setVisible(shown)
+        if shown and cl.parent() is self.splitter:
             w = max(self.width(), 400)
-            # wide enough for the full channel names (longer ones elide, with a tooltip)
-            side = min(max(210, self.channel_list.preferred_width()), w // 3)
-            self.splitter.setSizes([w - side, side])
+            side = self._channels_width()
+            self.splitter.setSizes([w - side - self.splitter.handleWidth(), side])
+        self._place_channels_button()
+
+    def _place_channels_button(self) -> None:
+        """At the plots' top right, on the device's title row, over the legend column."""
+        b = self.channels_button
+        if not self.channels_action.isVisible():
+            return
+        b.adjustSize()
+        b.move(max(0, self.glw.width() - b.width() - 2), 1)
+        b.raise_()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -558,6 +697,7 @@ class PlotPanel(QWidget):
             self.hide_crosshair()
         elif kind == QEvent.Type.Resize and obj is self.glw:
             self._place_stale_label()
+            self._place_channels_button()
             self._size_legends()  # a taller plot holds more legend rows per column
             self._update_legends()
         return super().eventFilter(obj, event)
@@ -639,7 +779,7 @@ class PlotPanel(QWidget):
         self.device_label = shown
         """The device title as shown."""
         fg = QGuiApplication.palette().color(QPalette.ColorRole.Text)
-        self.title.setText(html.escape(shown), color=fg.name(), size="11pt", bold=True)
+        self.title.setText(html.escape(shown), color=fg.name(), size="10pt", bold=True)
         self.title.setToolTip(shown)
 
     def set_follow(self, follow: bool) -> None:
@@ -651,6 +791,9 @@ class PlotPanel(QWidget):
     def take_channel_list(self) -> ChannelList:
         """Detach the channel list from beside the plots (to put it in a dock instead)."""
         self.channel_list.setParent(None)  # the splitter lets go of it
+        self.channel_list.setVisible(True)  # the dock shows and hides it from now on
+        self.channels_action.setVisible(False)
+        self.channels_button.hide()
         return self.channel_list
 
     def note_problem(self, problem: Problem) -> None:
@@ -812,7 +955,9 @@ class PlotPanel(QWidget):
             return plot
         axis = pg.DateAxisItem(orientation="bottom")
         plot = pg.PlotItem(axisItems={"bottom": axis})
-        plot.setTitle(self.group_title(group), size="9pt")
+        # no title row: the name heads the plot's legend (the label keeps it, hidden)
+        plot.titleLabel.setText(self.group_title(group))
+        plot.setTitle(None)
         plot.showGrid(x=True, y=True, alpha=0.25)
         for name in ("left", "bottom"):  # major and first minor ticks only: cheaper grid
             plot.getAxis(name).setStyle(maxTickLevel=1)
@@ -821,7 +966,11 @@ class PlotPanel(QWidget):
         # the view box above the axes (pyqtgraph puts it below): curves and the readout are
         # drawn over the grid lines, which otherwise strike the readout's text through
         plot.vb.setZValue(1)
-        plot.getAxis("left").setWidth(44)
+        left = plot.getAxis("left")
+        left.setWidth(40)
+        left.setStyle(tickTextOffset=3)
+        left.setTickFont(self._legend_font())
+        plot.getAxis("bottom").setTickFont(self._legend_font())
         plot.setMouseEnabled(x=True, y=False)
         plot.sigXRangeChanged.connect(self._on_range)
         plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
@@ -917,6 +1066,9 @@ class PlotPanel(QWidget):
             self._view_dirty = True
         if list(self.plots) != shown:
             self.glw.ci.clear()
+            self.glw.ci.layout.setContentsMargins(2, 2, 2, 2)
+            self.glw.ci.layout.setVerticalSpacing(2)
+            self.glw.ci.layout.setHorizontalSpacing(4)
             self.plots = {}
             self.glw.addItem(self.title, row=0, col=0, colspan=2)
             for row, group in enumerate(shown, start=1):
@@ -945,29 +1097,29 @@ class PlotPanel(QWidget):
         return font
 
     def _legend_rows(self) -> int:
-        """Legend rows per column: as many as one plot's height holds."""
-        line = QFontMetrics(self._legend_font()).lineSpacing() + 2
-        per_plot = (self.glw.height() - 40) / max(1, len(self.plots)) - 30
-        return max(LEGEND_MIN_ROWS, int(per_plot // line))
+        """Channel rows a legend shows: as many as one plot's height holds under its name."""
+        line = QFontMetrics(self._legend_font()).lineSpacing()
+        title = self.title.boundingRect().height() if self.title.isVisible() else 0
+        per_plot = (self.glw.height() - title - 30) / max(1, len(self.plots))
+        return max(1, int(per_plot // line) - 1)
 
     def _size_legends(self) -> None:
-        """One width for the legend column: the longest name and a wide value fit."""
+        """One width for the legend column: the longest name, the plot's name and a wide value,
+        up to :data:`LEGEND_MAX_W` (longer names are elided)."""
         font = self._legend_font()
         fm = QFontMetrics(font)
         bold = QFont(font)
         bold.setBold(True)
         fmb = QFontMetrics(bold)
-        per_column = self._legend_rows()
+        value_w = fmb.horizontalAdvance("-000.00 ms") + 6
         width = 0
         for group in self.plots:
             names = [n for n, g in self._curve_group.items() if g == group]
-            if not names:
-                continue
-            cols = max(1, math.ceil(len(names) / per_column))
-            name_w = max(fm.horizontalAdvance(self.channel_short(n)) for n in names)
-            value_w = fmb.horizontalAdvance("-000.00 ms")
-            width = max(width, cols * (name_w + value_w + fm.horizontalAdvance("━━") + 20))
-        self.glw.ci.layout.setColumnFixedWidth(1, max(width, 80))
+            name_w = max((fm.horizontalAdvance(self.channel_short(n)) for n in names), default=0)
+            row_w = fm.horizontalAdvance("━ ") + 2 + name_w + value_w + 4
+            width = max(width, row_w, fmb.horizontalAdvance(self.group_title(group)) + 4)
+        self._legend_w = min(LEGEND_MAX_W, max(width, LEGEND_MIN_W))
+        self.glw.ci.layout.setColumnFixedWidth(1, self._legend_w)
 
     # --- markers ---------------------------------------------------------------------------
 
@@ -1259,13 +1411,16 @@ class PlotPanel(QWidget):
 
     def _update_legends(self) -> None:
         fg = QGuiApplication.palette().color(QPalette.ColorRole.Text)
-        per_column = self._legend_rows()
+        max_rows = self._legend_rows()
+        font = self._legend_font()
+        more = self.tr("+{count} more")
         for group in self.plots:
             names = [n for n, g in self._curve_group.items() if g == group]
-            rows = [
-                (self.channel_color(n), self.channel_short(n), self.value_text(n)) for n in names
-            ]
-            self._legends[group].set_rows(rows, fg, per_column)
+            values = {n: self.value_text(n) for n in names}
+            rows = [(self.channel_color(n), self.channel_short(n), values[n]) for n in names]
+            title = self.group_title(group)
+            tip = "\n".join([title, *(f"{self.channel_label(n)}: {values[n]}" for n in names)])
+            self._legends[group].set_rows(title, rows, fg, max_rows, font, tip, more)
 
     def _on_mouse_moved(self, args: tuple[object, ...]) -> None:
         pos = args[0]
