@@ -229,14 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
         const="127.0.0.1:3001",
         help="be the backend: camera devices connect to this app (Socket.IO at "
         "http://HOST:PORT, API Gateway style at ws://HOST:PORT/dev); loopback unless a HOST "
-        "is given, and then a token is required (default 127.0.0.1:3001)",
+        "is given (default 127.0.0.1:3001). Devices always present a token; "
+        "--serve-token none serves loopback without one",
     )
     p.add_argument(
         "--serve-token",
         metavar="TOKEN",
         default=os.environ.get("INTELIVISION_SERVE_TOKEN"),
-        help="token devices must present (generated, and shown on the terminal, when serving "
-        "beyond loopback without one; default: $INTELIVISION_SERVE_TOKEN)",
+        help="token devices must present (default: $INTELIVISION_SERVE_TOKEN, else generated "
+        "and shown with the device URLs; 'none' on loopback only)",
     )
     p.add_argument(
         "--record",
@@ -276,6 +277,13 @@ def build_parser() -> argparse.ArgumentParser:
         f"{RENDER_SIZE[0]}x{RENDER_SIZE[1]}; the interactive window opens at "
         f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}); with QT_SCALE_FACTOR=1.5, 1280x720 is a 1080p "
         "screen at 150 %%",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("es", "en"),
+        default=None,
+        help="language of the window: es (Spanish) or en (English); default: the settings "
+        "file's, else the system's",
     )
     p.add_argument(
         "--self-test",
@@ -566,7 +574,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             return 0
         if args.serve is not None:
-            args.source = serve_url(args.serve, args.serve_token)
+            token = args.serve_token
+            if token is None and not (args.headless or args.self_test or args.screenshot):
+                # the window's pairing token, kept between launches: phones pair once
+                from intelivision_desktop.app import pairing
+
+                token = pairing.load_or_create()
+            args.source = serve_url(args.serve, token)
         if args.headless and (args.screenshot or args.self_test):
             raise CliError("--headless cannot be combined with --screenshot or --self-test")
         if args.headless:

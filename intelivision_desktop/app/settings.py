@@ -100,9 +100,13 @@ class Options:
     """
 
     # --- view
-    history_s: float = field(default=120.0, metadata=_choices(30.0, 120.0, 600.0))
-    """Plot history shown, seconds."""
+    history_s: float = field(default=120.0, metadata=_choices(0.0, 10.0, 30.0, 120.0, 600.0))
+    """Plot history shown, seconds; 0 means all of it."""
     follow_live: bool = True
+    language: str = field(default="", metadata=_choices("", "es", "en"))
+    """The window's language; "" follows the system. Applies at the next start."""
+    device_aliases: dict[str, str] = field(default_factory=dict, metadata={"aliases": True})
+    """Names the operator gave devices, by device id or ``ua:`` + user agent."""
     # --- last session
     source_url: str = field(default="demo://", metadata=_URL)
     analyzer_url: str = field(default="embedded://rules", metadata=_URL)
@@ -126,6 +130,8 @@ class Options:
     speech_enabled: bool = False
     speech_rate: float = field(default=0.0, metadata=_range(-1.0, 1.0))
     speech_volume: float = field(default=1.0, metadata=_range(0.0, 1.0))
+    speech_repeat_quiet_s: float = field(default=30.0, metadata=_range(0.0, 3600.0))
+    """A phrase said again for the same device only after this long (0: every time)."""
     # --- serving devices
     serve_port: int = field(default=3001, metadata=_range(1, 65535))
     # --- export
@@ -151,6 +157,8 @@ def check_value(f: dataclasses.Field[Any], value: object) -> tuple[Any, str | No
     """``(value, None)`` if ``value`` suits option ``f`` (normalised), else ``(default, why)``."""
     default = f.default
     why: str | None = None
+    if f.metadata.get("aliases"):
+        return _check_aliases(f.name, value)
     if isinstance(default, bool):
         if not isinstance(value, bool):
             why = "expected true or false"
@@ -179,6 +187,29 @@ def check_value(f: dataclasses.Field[Any], value: object) -> tuple[Any, str | No
     if len(shown) > 60:
         shown = shown[:57] + "…"
     return default, f"{f.name}: {shown} ignored ({why}); using {default!r}"
+
+
+MAX_ALIASES = 500
+MAX_ALIAS_KEY = 300
+MAX_ALIAS = 40
+
+
+def _check_aliases(name: str, value: object) -> tuple[dict[str, str], str | None]:
+    """Device names: text to text, each name at most 40 characters, at most 500 of them."""
+    if not isinstance(value, dict):
+        return {}, f"{name}: ignored (expected an object of device names); using {{}}"
+    kept = {
+        k: v.strip()
+        for k, v in value.items()
+        if isinstance(k, str)
+        and isinstance(v, str)
+        and 0 < len(k) <= MAX_ALIAS_KEY
+        and 0 < len(v.strip()) <= MAX_ALIAS
+    }
+    kept = dict(list(kept.items())[-MAX_ALIASES:])
+    if len(kept) != len(value):
+        return kept, f"{name}: {len(value) - len(kept)} unusable device name(s) ignored"
+    return kept, None
 
 
 # --- migrations ---------------------------------------------------------------------------
