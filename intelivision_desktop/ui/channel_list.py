@@ -50,7 +50,7 @@ class ChannelList(QWidget):
         self.panel = panel
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("channelTree")
-        self.tree.setHeaderLabel("Channels")
+        self.tree.setHeaderLabel(self.tr("Channels"))
         self.tree.setRootIsDecorated(True)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
         # too narrow a list keeps both ends of a name ("Neare…son (m)"), the unit included
@@ -66,17 +66,17 @@ class ChannelList(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.move_combo.setMinimumContentsLength(6)
-        self.move_combo.setToolTip("Move the selected channels to this plot")
-        self.move_button = QPushButton("Move", self)
+        self.move_combo.setToolTip(self.tr("Move the selected channels to this plot"))
+        self.move_button = QPushButton(self.tr("Move"), self)
         self.move_button.clicked.connect(self._move_selected)
         move_row = QHBoxLayout()
-        move_row.addWidget(QLabel("To:", self))
+        move_row.addWidget(QLabel(self.tr("To:"), self))
         move_row.addWidget(self.move_combo, 1)
         move_row.addWidget(self.move_button)
 
         self.y_mode = QComboBox(self)
         self.y_mode.setObjectName("yMode")
-        self.y_mode.addItems(["Y axis: auto", "Y axis: fixed"])
+        self.y_mode.addItems([self.tr("Y axis: auto"), self.tr("Y axis: fixed")])
         self.y_min = QDoubleSpinBox(self)
         self.y_max = QDoubleSpinBox(self)
         for box in (self.y_min, self.y_max):
@@ -87,14 +87,14 @@ class ChannelList(QWidget):
             box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda *_: self._apply_y())
         self.y_mode.currentIndexChanged.connect(lambda *_: self._apply_y())
-        self.y_min.setToolTip("Low end of the fixed Y axis")
-        self.y_max.setToolTip("High end of the fixed Y axis")
-        self.y_mode.setToolTip("Y axis of the selected plot: fit the data, or fixed")
+        self.y_min.setToolTip(self.tr("Low end of the fixed Y axis"))
+        self.y_max.setToolTip(self.tr("High end of the fixed Y axis"))
+        self.y_mode.setToolTip(self.tr("Y axis of the selected plot: fit the data, or fixed"))
         y_row = QVBoxLayout()
         y_row.addWidget(self.y_mode)
         y_range = QHBoxLayout()
         y_range.addWidget(self.y_min, 1)
-        y_range.addWidget(QLabel("to", self))
+        y_range.addWidget(QLabel(self.tr("to"), self))
         y_range.addWidget(self.y_max, 1)
         y_row.addLayout(y_range)
 
@@ -168,9 +168,7 @@ class ChannelList(QWidget):
 
     def _rebuild(self, structure: tuple[Row, ...]) -> None:
         p = self.panel
-        selected = {
-            item.data(0, ROLE) for item in self.tree.selectedItems() if item.data(0, ROLE)
-        }
+        selected = {item.data(0, ROLE) for item in self.tree.selectedItems() if item.data(0, ROLE)}
         current = self.tree.currentItem()
         current_key = current.data(0, ROLE) if current is not None else None
         tops = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
@@ -183,9 +181,7 @@ class ChannelList(QWidget):
                 top = QTreeWidgetItem(self.tree, [title])
                 top.setData(0, ROLE, ("group", group))
                 top.setFlags(
-                    top.flags()
-                    | Qt.ItemFlag.ItemIsUserCheckable
-                    | Qt.ItemFlag.ItemIsAutoTristate
+                    top.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate
                 )
                 top.setToolTip(0, title)
                 for name, visible in channels:
@@ -210,7 +206,7 @@ class ChannelList(QWidget):
                 self.move_combo.addItem(title, group)
             for group in p.user_groups_empty():
                 self.move_combo.addItem(p.group_title(group), group)
-            self.move_combo.addItem("New plot", NEW_PLOT)
+            self.move_combo.addItem(self.tr("New plot"), NEW_PLOT)
         finally:
             self.tree.blockSignals(False)
             self._updating = False
@@ -255,7 +251,7 @@ class ChannelList(QWidget):
         names = self.selected_channels() or ([key] if kind == "channel" else [])
         menu = QMenu(self)
         if names:
-            sub = menu.addMenu("Move to plot")
+            sub = menu.addMenu(self.tr("Move to plot"))
             for i in range(self.move_combo.count()):
                 group = str(self.move_combo.itemData(i))
                 act = sub.addAction(self.move_combo.itemText(i))
@@ -263,7 +259,7 @@ class ChannelList(QWidget):
                     lambda _=False, g=group, ns=tuple(names): self.move_channels(list(ns), g)
                 )
         group = key if kind == "group" else self.panel.group_of(key)
-        auto = menu.addAction("Y axis auto")
+        auto = menu.addAction(self.tr("Y axis auto"))
         auto.triggered.connect(lambda: self.panel.set_y_range(group, None))
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 

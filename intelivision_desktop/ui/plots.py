@@ -1510,18 +1510,27 @@ class PlotPanel(QWidget):
     def info_text(self) -> str:
         store = self.store
         if store is None:
-            return "No data yet."
-        names = store.names
+            return self.tr("No data yet.")
+        loc = QLocale()
         cap = store.capacity
         held = ""
         if len(store) >= 2:
             ts = store.times()
-            held = f", {float(ts[-1] - ts[0]):,.0f} s"
-        full = " (full: oldest dropped)" if len(store) >= cap else ""
-        return (
-            f"{len(names)} channels · {self._rows_per_s:,.0f} rows/s\n"
-            f"history {len(store):,} of {cap:,} rows{held}{full}\n"
-            f"memory {self.memory_bytes / 1e6:,.1f} MB"
+            held = self.tr(", {seconds} s").format(
+                seconds=loc.toString(float(ts[-1] - ts[0]), "f", 0)
+            )
+        full = self.tr(" (full: oldest dropped)") if len(store) >= cap else ""
+        return self.tr(
+            "{channels} channels · {rate} rows/s\nhistory {rows} of {capacity} rows{held}{full}\n"
+            "memory {mb} MB"
+        ).format(
+            channels=len(store.names),
+            rate=loc.toString(round(self._rows_per_s)),
+            rows=loc.toString(len(store)),
+            capacity=loc.toString(cap),
+            held=held,
+            full=full,
+            mb=loc.toString(self.memory_bytes / 1e6, "f", 1),
         )
 
     def _update_info(self, force: bool = False) -> None:
