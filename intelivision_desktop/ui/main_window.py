@@ -439,6 +439,7 @@ class MainWindow(QMainWindow):
         self.quit_action = quit_action
         view = mb.addMenu(self.tr("&View"))
         view.addAction(self.follow_action)
+        view.addAction(self.plots.channels_action)  # the channel list folds away
         view.addSeparator()
         for dock in self.docks:
             view.addAction(dock.toggleViewAction())
