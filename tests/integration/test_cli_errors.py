@@ -136,7 +136,7 @@ def test_a_port_in_use_is_named(busy_port: int, capsys: pytest.CaptureFixture[st
 
 def test_a_free_port_is_not_refused(capsys: pytest.CaptureFixture[str]) -> None:
     """The check binds and lets go: the server itself can bind the port right after."""
-    from intelivision_desktop.app.cli import check_port_free
+    from intelivision_desktop.app.wiring import check_port_free
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -175,12 +175,9 @@ def test_help_lists_sources_and_real_defaults_without_breaking_urls(
     out = capsys.readouterr().out
     for text in ("serial://", "serve://", "socket://HOST:PORT", "embedded://bedrock-agent"):
         assert text in out, text
-    window = re.search(
-        r"self\.resize\((\d+), (\d+)\)",
-        (REPO / "intelivision_desktop" / "ui" / "main_window.py").read_text(encoding="utf-8"),
-    )
-    assert window is not None
-    assert f"{window[1]}x{window[2]}" in out  # the size the window really opens at
+    from intelivision_desktop.ui.main_window import DEFAULT_SIZE
+
+    assert f"{DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]}" in out  # the size the window really opens at
     gui = (REPO / "intelivision_desktop" / "app" / "gui.py").read_text(encoding="utf-8")
     rendered = re.search(r"args\.window_size or \((\d+), (\d+)\)", gui)
     assert rendered is not None
