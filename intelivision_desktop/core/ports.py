@@ -7,7 +7,7 @@ rules analyzer). The Session is the one object they all talk to, through the sin
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from intelivision_desktop.core.channels import FloatArray
 from intelivision_desktop.core.model import Description, Frame, LinkState
@@ -91,3 +91,42 @@ class Recorder(Protocol):
     ) -> None: ...
     def write_description(self, description: Description) -> None: ...
     def close(self) -> None: ...
+
+
+# --- capabilities: what some sources and analyzers can do beyond the basic protocol ------------
+# Declared here so the Session, the controller and the panels ask ``isinstance(x, Capability)``
+# instead of probing attribute names.
+
+
+@runtime_checkable
+class WarmsUp(Protocol):
+    """An analyzer with a connection to make before frames are worth sending (a backend link):
+    the Session waits for it, bounded, before starting its source."""
+
+    async def ready(self, timeout_s: float | None = None) -> bool: ...
+
+
+@runtime_checkable
+class Drainable(Protocol):
+    """An analyzer with answers still on their way when the source ends."""
+
+    async def drain(self, timeout_s: float) -> bool: ...
+
+
+@runtime_checkable
+class Rewindable(Protocol):
+    """An analyzer that forgets its open windows itself when a replay jumps (others are told
+    that every device left)."""
+
+    def rewind(self) -> None: ...
+
+
+@runtime_checkable
+class DeviceHost(Protocol):
+    """A source that serves devices and sends each its descriptions (local backend mode)."""
+
+    def deliver(self, description: Description) -> None: ...
+
+    def device_urls(self) -> dict[str, str]:
+        """The URLs devices connect to, by protocol (tokens included: for the operator)."""
+        ...

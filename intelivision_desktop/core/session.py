@@ -26,7 +26,15 @@ from intelivision_desktop.core.model import (
     SampleBatch,
     StateChange,
 )
-from intelivision_desktop.core.ports import Analyzer, Recorder, Source
+from intelivision_desktop.core.ports import (
+    Analyzer,
+    DeviceHost,
+    Drainable,
+    Recorder,
+    Rewindable,
+    Source,
+    WarmsUp,
+)
 from intelivision_desktop.core.redact import redact
 
 log = logging.getLogger(__name__)
@@ -168,15 +176,14 @@ class Session:
         An analyzer with an ``rewind()`` of its own is asked to use it (a backend link keeps
         its connections); otherwise each device is forgotten as if it had left.
         """
-        rewind = getattr(self.analyzer, "rewind", None)
-        for device_id in list(self.stores):
-            if rewind is None:
-                self.device_gone(device_id)
-        if rewind is not None:
+        if isinstance(self.analyzer, Rewindable):
             try:
-                rewind()
+                self.analyzer.rewind()
             except Exception:
                 log.exception("analyzer failed to rewind")
+        else:
+            for device_id in list(self.stores):
+                self.device_gone(device_id)
         self.stores.clear()
         self.descriptions.clear()  # what is in memory starts at the new position, as the stores
         self._latency.clear()
@@ -194,10 +201,9 @@ class Session:
                 self.recorder.write_description(description)
             except (OSError, ValueError) as exc:
                 self.problem("recorder", "record_failed", f"recording failed: {exc}")
-        deliver = getattr(self.source, "deliver", None)
-        if deliver is not None:  # a source that serves devices answers the one described
+        if isinstance(self.source, DeviceHost):  # it answers the device described
             try:
-                deliver(description)
+                self.source.deliver(description)
             except Exception:
                 log.exception("delivering a description to its device failed")
         self._emit(description)
@@ -302,11 +308,10 @@ class Session:
                 self._tg = tg
                 self._ana_task = tg.create_task(self._run_analyzer(), name="session-analyzer")
                 await asyncio.sleep(0)  # let the analyzer come up before the first frame
-                ready = getattr(self.analyzer, "ready", None)
-                if ready is not None:
+                if isinstance(self.analyzer, WarmsUp):
                     # a backend link: its first connection before the first frame, as a device
                     # connects and then streams (bounded by the link's warm-up time)
-                    waiter = tg.create_task(ready(), name="session-analyzer-ready")
+                    waiter = tg.create_task(self.analyzer.ready(), name="session-analyzer-ready")
                     early = tg.create_task(stop.wait(), name="session-stop-early")
                     await asyncio.wait({waiter, early}, return_when=asyncio.FIRST_COMPLETED)
                     waiter.cancel()
@@ -318,13 +323,13 @@ class Session:
                 await asyncio.wait(
                     {src, stopper}, timeout=duration_s, return_when=asyncio.FIRST_COMPLETED
                 )
-                drain = getattr(self.analyzer, "drain", None)
-                if src.done() and not stopper.done() and drain is not None:
+                drainable = self.analyzer if isinstance(self.analyzer, Drainable) else None
+                if src.done() and not stopper.done() and drainable is not None:
                     # the source ended: let answers already asked for arrive (bounded)
                     budget = DRAIN_S
                     if deadline is not None:
                         budget = min(budget, max(0.0, deadline - loop.time()))
-                    drainer = tg.create_task(drain(budget), name="session-drain")
+                    drainer = tg.create_task(drainable.drain(budget), name="session-drain")
                     await asyncio.wait(
                         {stopper, drainer}, timeout=budget + 1, return_when=asyncio.FIRST_COMPLETED
                     )
