@@ -625,7 +625,6 @@ class PlotPanel(QWidget):
         self.channels_button = QToolButton(self.glw)
         self.channels_button.setObjectName("channelsButton")
         self.channels_button.setDefaultAction(self.channels_action)
-        self.channels_button.setAutoRaise(True)
         self.channels_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.channels_button.adjustSize()
         lay = QVBoxLayout(self)
@@ -959,8 +958,10 @@ class PlotPanel(QWidget):
         plot.titleLabel.setText(self.group_title(group))
         plot.setTitle(None)
         plot.showGrid(x=True, y=True, alpha=0.25)
-        for name in ("left", "bottom"):  # major and first minor ticks only: cheaper grid
-            plot.getAxis(name).setStyle(maxTickLevel=1)
+        # major and first minor ticks on the time axis; values at the labelled ticks only (in
+        # a plot 60–100 px tall the minor ones drew a grey line every few pixels)
+        plot.getAxis("bottom").setStyle(maxTickLevel=1)
+        plot.getAxis("left").setStyle(maxTickLevel=0)
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
         # the view box above the axes (pyqtgraph puts it below): curves and the readout are
