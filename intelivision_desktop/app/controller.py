@@ -29,6 +29,7 @@ from intelivision_desktop.io.registry import UrlError, open_analyzer
 from intelivision_desktop.io.resources import recordings_dir
 from intelivision_desktop.io.sources import DemoSource, ReplaySource
 from intelivision_desktop.ui.about import AboutDialog
+from intelivision_desktop.ui.l10n import translate
 from intelivision_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,9 @@ class SessionController:
         self._apply_options()
         if settings is not None and settings.warnings:
             window.notify(
-                window.tr("Settings: {problems}").format(problems="; ".join(settings.warnings)),
+                translate("MainWindow", "Settings: {problems}").format(
+                    problems="; ".join(settings.warnings)
+                ),
                 20000,
             )
         window.source_requested.connect(self._on_source_requested)
@@ -81,6 +84,8 @@ class SessionController:
         window.export_done.connect(self._on_export_done)
         window.new_token_requested.connect(self.new_pairing_token)
         window.alias_changed.connect(self._on_alias_changed)
+        window.set_language_choice(self.options.language)
+        window.language_chosen.connect(self.choose_language)
 
     # --- options ---------------------------------------------------------------------------
 
@@ -135,6 +140,14 @@ class SessionController:
                 log.error("%s", exc)
                 self.window.notify(str(exc), 15000)
 
+    def choose_language(self, code: str) -> None:
+        """View → Language: kept in the settings (``options.language``; "" the system's) and
+        used from the next start: the window is built once in its language."""
+        self.remember(language=code)
+        self.window.notify(
+            translate("MainWindow", "The language changes the next time the app starts."), 10000
+        )
+
     def _on_alias_changed(self, _key: str, _alias: str) -> None:
         """Keep the aliases when the settings file has a place for them (``device_aliases``);
         until then they last as long as the window."""
@@ -152,9 +165,10 @@ class SessionController:
         except OSError as exc:
             log.error("cannot keep the pairing token: %s", exc)
             self.window.notify(
-                self.window.tr(
+                translate(
+                    "MainWindow",
                     "The pairing token cannot be kept ({reason}): devices must pair again "
-                    "next time."
+                    "next time.",
                 ).format(reason=type(exc).__name__),
                 15000,
             )
@@ -163,14 +177,16 @@ class SessionController:
     def new_pairing_token(self) -> None:
         """Replace the kept token; a running device server restarts with it."""
         if self.pairing_path is None:
-            self.window.notify(self.window.tr("No pairing token is kept in this run."), 8000)
+            self.window.notify(
+                translate("MainWindow", "No pairing token is kept in this run."), 8000
+            )
             return
         try:
             pairing.new_token(self.pairing_path)
         except OSError as exc:
             log.error("cannot write a new pairing token: %s", exc)
             self.window.notify(
-                self.window.tr("Cannot make a new pairing token: {reason}").format(
+                translate("MainWindow", "Cannot make a new pairing token: {reason}").format(
                     reason=type(exc).__name__
                 ),
                 15000,
@@ -179,7 +195,9 @@ class SessionController:
         src = self.session.source if self.session is not None else None
         if src is not None and src.url.startswith("serve://"):
             self._spawn(self.start(src.url))  # its URL holds no token: the new one is used
-        self.window.notify(self.window.tr("New pairing token made: pair each device again."), 10000)
+        self.window.notify(
+            translate("MainWindow", "New pairing token made: pair each device again."), 10000
+        )
 
     def _on_history_chosen(self, i: int) -> None:
         secs = self.window.history_combo.itemData(i)
@@ -224,8 +242,8 @@ class SessionController:
         QGuiApplication.clipboard().setText(text)
         n = text.count("\n") + 1
         self.window.notify(
-            self.window.tr(
-                "Diagnostics copied to the clipboard ({n} lines, secrets removed)."
+            translate(
+                "MainWindow", "Diagnostics copied to the clipboard ({n} lines, secrets removed)."
             ).format(n=n),
             8000,
         )
@@ -249,7 +267,7 @@ class SessionController:
             log.error("cannot open %s: %s", redact(url), exc)
             self.window.notify(
                 redact(
-                    self.window.tr("Cannot open {source}: {reason}").format(
+                    translate("MainWindow", "Cannot open {source}: {reason}").format(
                         source=url.split("?")[0], reason=exc
                     )
                 ),
@@ -329,7 +347,9 @@ class SessionController:
     def send_line(self, text: str) -> None:
         send = getattr(self.session.source if self.session else None, "send_line", None)
         if send is None:
-            self.window.notify(self.window.tr("The current source is not a serial device."), 8000)
+            self.window.notify(
+                translate("MainWindow", "The current source is not a serial device."), 8000
+            )
             return
         send(text, eol=self.window.serial.line_ending)
 
@@ -366,7 +386,10 @@ class SessionController:
             )
         except OSError as exc:
             self.window.notify(
-                self.window.tr("Cannot record: {reason}").format(reason=exc.strerror or exc), 15000
+                translate("MainWindow", "Cannot record: {reason}").format(
+                    reason=exc.strerror or exc
+                ),
+                15000,
             )
             self.window.set_recording(None)
             return

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from intelivision_desktop.io.links import BackendLink
 from intelivision_desktop.ui.l10n import clock, dec, num, state_text, translate
+from intelivision_desktop.ui.status_text import detail_text
 
 PROTOCOLS = (
     (QT_TRANSLATE_NOOP("ConnectionPanel", "Auto (http → Socket.IO, ws → API Gateway)"), "auto"),
@@ -213,6 +214,7 @@ class ConnectionPanel(QWidget):
 
     def show_state(self, state: str, detail: str) -> None:
         name = html.escape(state_text(state))
+        detail = detail_text(detail)
         self.state.setText(f"<b>{name}</b> — {html.escape(detail)}" if detail else f"<b>{name}</b>")
         self.state.setStyleSheet(STATE_STYLE.get(state, ""))
 
@@ -231,7 +233,7 @@ class ConnectionPanel(QWidget):
             self.numbers.setText("\n".join(lines))
             return
         if not isinstance(analyzer, BackendLink):
-            self.numbers.setText(self.tr("Offline rules (PROTOCOL §4): no backend in use."))
+            self.numbers.setText(self.tr("Offline rules: no backend in use."))
             return
         st = analyzer.stats
         parts = [

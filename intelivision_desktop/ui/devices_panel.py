@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,17 +15,19 @@ from PySide6.QtWidgets import (
 )
 
 from intelivision_desktop.io.server import DeviceServer
+from intelivision_desktop.ui.l10n import clock, dec, num, translate
 
 COLUMNS = (
-    "Device",
-    "Address",
-    "User agent",
-    "Since",
-    "Frames/s",
-    "Frames",
-    "Last description",
-    "State",
+    QT_TRANSLATE_NOOP("DevicesPanel", "Device"),
+    QT_TRANSLATE_NOOP("DevicesPanel", "Address"),
+    QT_TRANSLATE_NOOP("DevicesPanel", "User agent"),
+    QT_TRANSLATE_NOOP("DevicesPanel", "Since"),
+    QT_TRANSLATE_NOOP("DevicesPanel", "Frames/s"),
+    QT_TRANSLATE_NOOP("DevicesPanel", "Frames"),
+    QT_TRANSLATE_NOOP("DevicesPanel", "Last description"),
+    QT_TRANSLATE_NOOP("DevicesPanel", "State"),
 )
+"""Column titles (English; shown through ``translate("DevicesPanel", …)``)."""
 
 
 def qr_pixmap(text: str, scale: int = 4) -> QPixmap:
@@ -58,16 +58,18 @@ class DevicesPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("devicesPanel")
-        self.urls = QLabel("Not accepting devices.", self)
+        self.urls = QLabel(self.tr("Not accepting devices."), self)
         self.urls.setObjectName("deviceUrls")
         self.urls.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.urls.setWordWrap(True)
         self.qr = QLabel(self)
         self.qr.setObjectName("deviceQr")
-        self.qr.setToolTip("Scan with the phone to connect it (Socket.IO URL, token included)")
+        self.qr.setToolTip(
+            self.tr("Scan with the phone to connect it (Socket.IO URL, token included)")
+        )
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("devicesTable")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate("DevicesPanel", c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -95,20 +97,24 @@ class DevicesPanel(QWidget):
 
     def refresh(self, source: object) -> None:
         if not isinstance(source, DeviceServer):
-            self.urls.setText("Not accepting devices. Use “Accept devices” in the toolbar.")
+            self.urls.setText(
+                self.tr("Not accepting devices. Use “Accept devices” in the toolbar.")
+            )
             self.qr.clear()
             self._qr_text = ""
             self.table.setRowCount(0)
             self.summary.setText("")
             return
         urls = source.device_urls()
+        note = (
+            self.tr("Devices must present this token.")
+            if source.token
+            else self.tr("Loopback only: devices on this computer.")
+        )
         self.urls.setText(
-            f"<b>Socket.IO</b>: {urls['socketio']}<br><b>API Gateway style</b>: {urls['apigw']}"
-            + (
-                "<br>Devices must present this token."
-                if source.token
-                else "<br>Loopback only: devices on this computer."
-            )
+            self.tr(
+                "<b>Socket.IO</b>: {socketio}<br><b>API Gateway style</b>: {apigw}<br>{note}"
+            ).format(socketio=urls["socketio"], apigw=urls["apigw"], note=note)
         )
         if urls["socketio"] != self._qr_text:
             self._qr_text = urls["socketio"]
@@ -117,17 +123,19 @@ class DevicesPanel(QWidget):
         devices.sort(key=lambda d: (not d.connected, -d.connected_at))
         self.table.setRowCount(len(devices))
         for row, d in enumerate(devices):
-            since = dt.datetime.fromtimestamp(d.connected_at).strftime("%H:%M:%S")
-            state = "connected" if d.connected else "disconnected"
+            since = clock(d.connected_at)
+            state = self.tr("connected") if d.connected else self.tr("disconnected")
             if d.dropped or d.malformed:
-                state += f" · {d.dropped} dropped, {d.malformed} malformed"
+                state = self.tr("{state} · {dropped} dropped, {malformed} malformed").format(
+                    state=state, dropped=num(d.dropped), malformed=num(d.malformed)
+                )
             values = (
                 d.device_id,
                 d.address,
                 d.user_agent,
                 since,
-                f"{d.rate():.1f}",
-                str(d.frames),
+                dec(d.rate()),
+                num(d.frames),
                 d.last_description,
                 state,
             )
@@ -144,7 +152,11 @@ class DevicesPanel(QWidget):
                     else self.palette().text().color()
                 )
         live = sum(1 for d in devices if d.connected)
-        self.summary.setText(
-            f"{live} connected, {len(devices) - live} gone, {source.refused} refused"
-            + (f" · plots follow {self.following}" if self.following else "")
+        summary = self.tr("{live} connected, {gone} gone, {refused} refused").format(
+            live=num(live), gone=num(len(devices) - live), refused=num(source.refused)
         )
+        if self.following:
+            summary = self.tr("{summary} · plots follow {device}").format(
+                summary=summary, device=self.following
+            )
+        self.summary.setText(summary)

@@ -11,8 +11,15 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -21,6 +28,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QSizePolicy,
@@ -40,6 +48,7 @@ from intelivision_desktop.ui.bridge import SessionBridge
 from intelivision_desktop.ui.connection_panel import ConnectionPanel
 from intelivision_desktop.ui.devices_panel import DevicesPanel
 from intelivision_desktop.ui.export_dialog import ExportDialog
+from intelivision_desktop.ui.l10n import dec, grouped, num, state_text
 from intelivision_desktop.ui.plots import PlotPanel
 from intelivision_desktop.ui.recordings_browser import RecordingsBrowser
 from intelivision_desktop.ui.replay_bar import ReplayBar, clock_text
@@ -49,6 +58,7 @@ from intelivision_desktop.ui.speech import Speaker
 from intelivision_desktop.ui.status_text import (
     StateView,
     analyzer_sentence,
+    detail_text,
     source_kind,
     source_sentence,
 )
@@ -63,6 +73,11 @@ except ImportError:  # an older plots module
 
 
 HISTORY_CHOICES = tuple(_plot_history_choices())
+THIRD_PARTY_TEXTS = (
+    # pyqtgraph's plot context menu looks this up through QCoreApplication.translate when the
+    # plots are built; it ships no translations, so the Spanish is in our catalogue
+    QT_TRANSLATE_NOOP("GraphicsScene", "Export..."),
+)
 OPEN_RECORDING = "open-recording"
 STATE_COLOURS = {
     LinkState.LIVE.value: "#2e7d32",
@@ -140,6 +155,8 @@ class MainWindow(QMainWindow):
     alias_changed = Signal(str, str)
     """A device alias was set: the key it is kept under (device id or ``ua:`` + user agent)
     and the alias ("" removed)."""
+    language_chosen = Signal(str)
+    """View → Language: ``es``, ``en`` or ``""`` (the system's); applies at the next start."""
 
     def __init__(self, sources: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -454,6 +471,8 @@ class MainWindow(QMainWindow):
             self.tr("Put the window and its panels back as they were at first start")
         )
         self.reset_layout_action.triggered.connect(self.reset_layout)
+        view.addSeparator()
+        self._build_language_menu(view)
         play = mb.addMenu(self.tr("&Playback"))
         for a in self.replay.actions_for_window():
             play.addAction(a)
@@ -473,16 +492,48 @@ class MainWindow(QMainWindow):
         self.about_action.setObjectName("aboutAction")
         self.about_action.triggered.connect(self.about_requested)
 
+    def _build_language_menu(self, view: QMenu) -> None:
+        """View → Language: the system's, or one of the shipped languages (each in its own
+        words); the choice is kept and applies at the next start."""
+        from intelivision_desktop.app.i18n import LANGUAGE_NAMES, available_languages
+
+        menu = view.addMenu(self.tr("&Language"))
+        menu.setObjectName("languageMenu")
+        menu.setToolTipsVisible(True)
+        tip = self.tr("The language changes the next time the app starts.")
+        menu.menuAction().setToolTip(tip)
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        choices = [("", self.tr("System language"))]
+        choices += [(code, LANGUAGE_NAMES.get(code, code)) for code in available_languages()]
+        for code, label in choices:
+            a = menu.addAction(label)
+            a.setObjectName(f"language_{code or 'system'}")
+            a.setCheckable(True)
+            a.setData(code)
+            a.setToolTip(tip)
+            group.addAction(a)
+            a.triggered.connect(lambda _on=False, c=code: self.language_chosen.emit(c))
+            self.language_actions[code] = a
+        self.language_actions[""].setChecked(True)
+        self.language_menu = menu
+
+    def set_language_choice(self, code: str) -> None:
+        """Check the language menu's entry for ``code`` (``""``: the system's); emits no
+        :attr:`language_chosen` (that follows the operator's clicks: ``triggered``)."""
+        (self.language_actions.get(code) or self.language_actions[""]).setChecked(True)
+
     def _build_statusbar(self) -> None:
         # every widget is permanent: a passing message (notify) takes the free space at the
         # left and never hides the source's or the analyzer's state
         sb = self.statusBar()
         self.source_label = _StatusLabel(380, self)
         self.analyzer_label = _StatusLabel(300, self)
-        self.rate_label = QLabel(self.tr("0.0 frames/s"))
-        self.desc_label = QLabel(self.tr("0 descriptions/min"))
-        self.skipped_label = QLabel(self.tr("0 not relevant"))
-        self.malformed_label = QLabel(self.tr("0 malformed"))
+        self.rate_label = QLabel(self.tr("{rate} frames/s").format(rate=dec(0.0)))
+        self.desc_label = QLabel(self.tr("{n} descriptions/min").format(n=num(0)))
+        self.skipped_label = QLabel(self.tr("{n} not relevant").format(n=num(0)))
+        self.malformed_label = QLabel(self.tr("{n} malformed").format(n=num(0)))
         self.problems_button = QToolButton(self)
         self.problems_button.setAutoRaise(True)
         self.problems_button.setText(self.tr("No problems"))
@@ -839,9 +890,7 @@ class MainWindow(QMainWindow):
             )
         n = self.connected_devices()
         if n:
-            out.append(
-                self.tr("%n connected device(s) will be disconnected.", "", n).replace("%n", str(n))
-            )
+            out.append(grouped(self.tr("%n connected device(s) will be disconnected.", "", n), n))
         return out
 
     def request_source(self, url: str, on_cancel: Callable[[], None] | None = None) -> None:
@@ -880,9 +929,7 @@ class MainWindow(QMainWindow):
         n = self.connected_devices()
         if n:
             out.append(
-                self.tr("%n device(s) are connected: they will be disconnected.", "", n).replace(
-                    "%n", str(n)
-                )
+                grouped(self.tr("%n device(s) are connected: they will be disconnected.", "", n), n)
             )
         return out
 
@@ -929,7 +976,7 @@ class MainWindow(QMainWindow):
         self.problems.appendleft((time.time(), p))
         self.problem_count += 1
         n = self.problem_count
-        self.problems_button.setText(self.tr("⚠ %n problem(s)", "", n).replace("%n", str(n)))
+        self.problems_button.setText(grouped(self.tr("⚠ %n problem(s)", "", n), n))
         self.problems_button.setStyleSheet("color:#c62828")
         self.problems_button.setToolTip(
             self.tr("Newest: {message} — click for the details").format(message=p.message)
@@ -1009,12 +1056,12 @@ class MainWindow(QMainWindow):
             "stopped": self.tr("stopped"),
         }.get(word, word)
         src_tip = self.tr("Source ({state}): {detail}").format(
-            state=state_word, detail=src_view.detail or (s.source.url if s else "")
+            state=state_word, detail=detail_text(src_view.detail) or (s.source.url if s else "")
         )
         self.source_label.set_status(text, STATE_COLOURS.get(word), src_tip)
         a_text = analyzer_sentence(ana_view, analyzer_url, now)
         a_tip = self.tr("Analyzer ({state}): {detail}").format(
-            state=ana_view.state, detail=ana_view.detail or analyzer_url
+            state=state_text(ana_view.state), detail=detail_text(ana_view.detail) or analyzer_url
         )
         self.analyzer_label.set_status(a_text, STATE_COLOURS.get(ana_view.state), a_tip)
 
@@ -1022,12 +1069,15 @@ class MainWindow(QMainWindow):
         """The technical detail behind the status bar's sentences (Details…)."""
         s = self.session
         lines = []
+        names = {"source": self.tr("Source"), "analyzer": self.tr("Analyzer")}
         for comp in ("source", "analyzer"):
             v = self._states.get(comp, StateView())
             url = ""
             if s is not None:
                 url = s.source.url if comp == "source" else s.analyzer.url
-            lines.append(f"{comp}: {v.state}" + (f" — {v.detail}" if v.detail else ""))
+            state = state_text(v.state)
+            detail = detail_text(v.detail)
+            lines.append(f"{names[comp]}: {state}" + (f" — {detail}" if detail else ""))
             if url:
                 lines.append(f"  {url}")
         if self.problems:
@@ -1044,9 +1094,8 @@ class MainWindow(QMainWindow):
         box.setIcon(QMessageBox.Icon.Information)
         summary = f"{self.source_label.plain()}\n{self.analyzer_label.plain()}"
         if self.problem_count:
-            summary += "\n" + self.tr(
-                "%n problem(s) in this session.", "", self.problem_count
-            ).replace("%n", str(self.problem_count))
+            n = self.problem_count
+            summary += "\n" + grouped(self.tr("%n problem(s) in this session.", "", n), n)
         box.setText(summary)
         box.setDetailedText(self.details_text())
         box.setStandardButtons(QMessageBox.StandardButton.Close)
@@ -1076,15 +1125,15 @@ class MainWindow(QMainWindow):
         old = next((s for s in self._rate_samples if now - s[0] <= 60.0), self._rate_samples[0])
         span = now - old[0]
         dpm = (c.descriptions - old[2]) * 60.0 / span if span >= 1.0 else 0.0
-        rate = f"{fps:,.1f}"
+        rate = dec(fps)
         self.rate_label.setText(
             self.tr("{rate} lines/s").format(rate=rate)
             if c.samples > c.frames
             else self.tr("{rate} frames/s").format(rate=rate)
         )
-        self.desc_label.setText(self.tr("{n} descriptions/min").format(n=f"{dpm:.0f}"))
-        self.skipped_label.setText(self.tr("{n} not relevant").format(n=c.not_relevant))
-        self.malformed_label.setText(self.tr("{n} malformed").format(n=c.malformed))
+        self.desc_label.setText(self.tr("{n} descriptions/min").format(n=num(round(dpm))))
+        self.skipped_label.setText(self.tr("{n} not relevant").format(n=num(c.not_relevant)))
+        self.malformed_label.setText(self.tr("{n} malformed").format(n=num(c.malformed)))
         self.malformed_label.setStyleSheet("color:#c62828" if c.malformed else "")
         self._render_states()
 

@@ -6,8 +6,6 @@ is on screen; the source keeps the lines without Qt, in its reader thread.
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -20,6 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from intelivision_desktop.ui.l10n import clock, num
 
 POLL_MS = 250
 MAX_SHOWN = 500
@@ -124,7 +124,7 @@ class SerialMonitor(QWidget):
         bar = self.list.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 2
         for m in lines:
-            stamp = time.strftime("%H:%M:%S", time.localtime(m.t_ms / 1000.0))
+            stamp = clock(m.t_ms / 1000.0)
             stamp += f".{int(m.t_ms % 1000):03d}"
             text = f"{stamp}  {_text(m.line)}"
             item = QListWidgetItem()
@@ -155,9 +155,13 @@ class SerialMonitor(QWidget):
         if self.source is None:
             self.info.setText(self.tr("Open a serial board to see the lines it sends here."))
             return
-        text = self.tr(
-            "{lines} lines received, {bad} not readable; the newest {cap} are shown."
-        ).format(lines=self.lines_seen, bad=self.bad_seen, cap=MAX_SHOWN)
+        counts = {"lines": num(self.lines_seen), "bad": num(self.bad_seen), "cap": num(MAX_SHOWN)}
         if self.pause_box.isChecked():
-            text = self.tr("Paused. ") + text
+            text = self.tr(
+                "Paused. {lines} lines received, {bad} not readable; the newest {cap} are shown."
+            ).format(**counts)
+        else:
+            text = self.tr(
+                "{lines} lines received, {bad} not readable; the newest {cap} are shown."
+            ).format(**counts)
         self.info.setText(text)

@@ -36,6 +36,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QLocale,
     QObject,
     QProcess,
@@ -46,6 +47,7 @@ from PySide6.QtCore import (
 )
 
 from intelivision_desktop.core.model import Description
+from intelivision_desktop.ui.l10n import translate
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +78,25 @@ def speech_commands(platform: str) -> tuple[str, ...]:
 
 def enable_hint(platform: str) -> str:
     """One sentence telling the operator how to get speech on ``platform``."""
-    qt = f"install Qt's speech module PySide6-Addons ({QT_INSTALL})"
     if platform == "darwin":
-        return f"To enable it, {qt}; macOS's say command is normally in /usr/bin."
-    if platform.startswith(("win", "cygwin")):
-        return f"To enable it, {qt}, or make Windows PowerShell (powershell.exe) available."
-    return (
-        f"To enable it, {qt}, or install speech-dispatcher or espeak-ng "
-        "(for example: sudo apt-get install espeak-ng)."
-    )
+        text = translate(
+            "Speaker",
+            "To enable it, install Qt's speech module PySide6-Addons ({command}); macOS's say "
+            "command is normally in /usr/bin.",
+        )
+    elif platform.startswith(("win", "cygwin")):
+        text = translate(
+            "Speaker",
+            "To enable it, install Qt's speech module PySide6-Addons ({command}), or make "
+            "Windows PowerShell (powershell.exe) available.",
+        )
+    else:
+        text = translate(
+            "Speaker",
+            "To enable it, install Qt's speech module PySide6-Addons ({command}), or install "
+            "speech-dispatcher or espeak-ng (for example: sudo apt-get install espeak-ng).",
+        )
+    return text.format(command=QT_INSTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,23 +206,37 @@ class _QtSpeech:
             )
         except ModuleNotFoundError:
             log.info("text-to-speech: Qt TextToSpeech module is not installed (PySide6-Addons)")
-            return None, ["Qt's TextToSpeech module is not installed (PySide6-Addons)"]
+            return None, [
+                translate("Speaker", "Qt's TextToSpeech module is not installed (PySide6-Addons)")
+            ]
         except ImportError as exc:  # e.g. a system library QtMultimedia needs (libpulse.so.0)
             log.info("text-to-speech: Qt TextToSpeech module could not be loaded: %s", exc)
-            return None, [f"Qt's TextToSpeech module could not be loaded ({exc})"]
+            return None, [
+                translate(
+                    "Speaker", "Qt's TextToSpeech module could not be loaded ({error})"
+                ).format(error=exc)
+            ]
         engines = list(QTextToSpeech.availableEngines())
         # "mock" ships with Qt for Qt's own tests; it makes no sound.
         wanted = [engine] if engine else [e for e in engines if e != "mock"]
         notes: list[str] = []
         if engine and engine not in engines:
-            notes.append(f"Qt TextToSpeech has no engine named {engine!r}")
+            notes.append(
+                translate("Speaker", "Qt TextToSpeech has no engine named {engine}").format(
+                    engine=repr(engine)
+                )
+            )
             wanted = []
         elif not wanted:
-            notes.append("Qt TextToSpeech has no speech engine here")
+            notes.append(translate("Speaker", "Qt TextToSpeech has no speech engine here"))
         for name in wanted:
             tts = QTextToSpeech(name, owner)
             if tts.state() == QTextToSpeech.State.Error:
-                notes.append(f"Qt's {name} speech engine failed: {tts.errorString()}")
+                notes.append(
+                    translate("Speaker", "Qt's {engine} speech engine failed: {error}").format(
+                        engine=name, error=tts.errorString()
+                    )
+                )
                 log.info("text-to-speech: Qt engine %s failed: %s", name, tts.errorString())
                 tts.deleteLater()
                 continue
@@ -237,17 +263,35 @@ def pick_locale(locales: Sequence[QLocale], language: str, preferred: str = "") 
     return best or (ours[0] if ours else None)
 
 
+LANGUAGE_NAMES = {
+    "es": QT_TRANSLATE_NOOP("Speaker", "Spanish"),
+    "en": QT_TRANSLATE_NOOP("Speaker", "English"),
+}
+
+
+def language_name(language: str) -> str:
+    """``es`` → "Spanish" in the window's language (Qt's English name for others)."""
+    name = LANGUAGE_NAMES.get(language)
+    if name is not None:
+        return translate("Speaker", name)
+    return QLocale.languageToString(QLocale(language).language())
+
+
 def _choose_locale(tts: Any, engine: str, language: str, preferred: str) -> str:
     """Set ``tts`` to a locale and voice of ``language``; a note when it has none."""
     lang = QLocale(language).language()
-    lang_name = QLocale.languageToString(lang)
+    lang_name = language_name(language)
     best = pick_locale(list(tts.availableLocales()), language, preferred)
     if best is None:
-        return f"no {lang_name} voice in Qt's {engine} engine; speaking with {tts.locale().name()}"
+        return translate(
+            "Speaker", "no {language} voice in Qt's {engine} engine; speaking with {locale}"
+        ).format(language=lang_name, engine=engine, locale=tts.locale().name())
     tts.setLocale(best)
     voices = [v for v in tts.availableVoices() if v.locale().language() == lang]
     if not voices:
-        return f"no {lang_name} voice in Qt's {engine} engine"
+        return translate("Speaker", "no {language} voice in Qt's {engine} engine").format(
+            language=lang_name, engine=engine
+        )
     if tts.voice().locale().language() != lang:
         tts.setVoice(voices[0])
     return ""
@@ -352,7 +396,11 @@ class Speaker(QObject):
                 if program:
                     self._commands.append((name, program))
             if not self._commands:
-                self._notes.append(f"no speech command ({', '.join(names)}) was found on PATH")
+                self._notes.append(
+                    self.tr("no speech command ({commands}) was found on PATH").format(
+                        commands=", ".join(names)
+                    )
+                )
         if self.available:
             log.info("text-to-speech: %s", self.backend_name)
         else:
@@ -370,8 +418,8 @@ class Speaker(QObject):
         if self._qt is not None:
             return f"Qt TextToSpeech ({self._qt.engine})"
         if self._commands:
-            return f"{self._commands[0][0]} command"
-        return "none"
+            return self.tr("{name} command").format(name=self._commands[0][0])
+        return self.tr("none")
 
     @property
     def voice(self) -> str:
@@ -380,15 +428,17 @@ class Speaker(QObject):
             v, loc = self._qt.tts.voice(), self._qt.tts.locale().name()
             return f"{v.name()} ({loc})" if v.name() else loc
         if self._commands and self._commands[0][0] == "say":
-            return self._say_voice or "default voice"
+            return self._say_voice or self.tr("default voice")
         return self._language if self._commands else ""
 
     @property
     def reason(self) -> str:
         """Why speech is unavailable (with how to enable it), or notes on the backend in use."""
         if not self.available:
-            why = "; ".join(self._notes) or "no speech backend was tried"
-            return f"Speech is not available: {why}. {enable_hint(self._platform)}"
+            why = "; ".join(self._notes) or self.tr("no speech backend was tried")
+            return self.tr("Speech is not available: {why}. {hint}").format(
+                why=why, hint=enable_hint(self._platform)
+            )
         notes = ([self._off_note] if self._off_note else []) + self._notes
         return "; ".join(notes)
 
@@ -569,12 +619,16 @@ class Speaker(QObject):
         n = self._failures_in_a_row
         has_next = (self._qt is not None and bool(self._commands)) or len(self._commands) > 1
         if has_next:
-            self._drop_backend(f"{self.backend_name} failed {n} times in a row ({message})")
-        else:
-            self._off_note = (
-                f"speech was turned off after {n} failures in a row ({message}); "
-                "turn it on again to retry"
+            self._drop_backend(
+                self.tr("{backend} failed {n} times in a row ({message})").format(
+                    backend=self.backend_name, n=n, message=message
+                )
             )
+        else:
+            self._off_note = self.tr(
+                "speech was turned off after {n} failures in a row ({message}); turn it on "
+                "again to retry"
+            ).format(n=n, message=message)
             log.warning("text-to-speech: %s", self._off_note)
             self._pending = None
             self.set_enabled(False)
@@ -610,7 +664,12 @@ class Speaker(QObject):
             self._proc = None
         elif self._qt is not None:
             self._qt.stop()
-        self._finish(False, f"{self.backend_name} took longer than {self._max_utterance_s:g} s")
+        self._finish(
+            False,
+            self.tr("{backend} took longer than {seconds} s").format(
+                backend=self.backend_name, seconds=f"{self._max_utterance_s:g}"
+            ),
+        )
 
     # -- Qt backend --------------------------------------------------------------------------
 
@@ -627,7 +686,12 @@ class Speaker(QObject):
             self._finish(True)
         elif name == "Error":
             qt.active = False
-            self._finish(False, f"Qt's {qt.engine} engine failed: {qt.tts.errorString()}")
+            self._finish(
+                False,
+                self.tr("Qt's {engine} speech engine failed: {error}").format(
+                    engine=qt.engine, error=qt.tts.errorString()
+                ),
+            )
 
     def _on_qt_error(self, qt: _QtSpeech, _reason: Any, message: str) -> None:
         log.debug("text-to-speech: Qt %s engine error: %s", qt.engine, message)
@@ -709,8 +773,12 @@ class Speaker(QObject):
             if voice:
                 self._say_voice = voice
             else:
-                lang = QLocale.languageToString(QLocale(self._language).language())
-                self._notes.append(f"no {lang} voice for say; using the default voice")
+                lang = language_name(self._language)
+                self._notes.append(
+                    self.tr("no {language} voice for say; using the default voice").format(
+                        language=lang
+                    )
+                )
                 self.status_changed.emit()
             if self._current is not None:
                 self._start_command(self._current)
@@ -719,9 +787,13 @@ class Speaker(QObject):
         if normal and code == 0:
             self._finish(True)
             return
-        what = f"exited with status {code}" if normal else "crashed"
+        what = (
+            self.tr("{name} exited with status {code}").format(name=name, code=code)
+            if normal
+            else self.tr("{name} crashed").format(name=name)
+        )
         detail = _last_line(stderr)
-        self._finish(False, f"{name} {what}" + (f": {detail}" if detail else ""))
+        self._finish(False, f"{what}: {detail}" if detail else what)
 
     def _on_process_error(self, proc: QProcess, err: QProcess.ProcessError) -> None:
         if err != QProcess.ProcessError.FailedToStart or proc is not self._proc:
@@ -729,9 +801,11 @@ class Speaker(QObject):
         self._proc = None
         proc.deleteLater()
         name, program = self._commands[0]
-        message = f"{name} could not be started ({proc.errorString()})"
+        message = self.tr("{name} could not be started ({error})").format(
+            name=name, error=proc.errorString()
+        )
         if self._which(name) is None:
-            self._drop_backend(f"{name} is no longer on PATH")
+            self._drop_backend(self.tr("{name} is no longer on PATH").format(name=name))
         elif self._which(name) != program:
             self._commands[0] = (name, self._which(name) or program)
         self._finish(False, message)

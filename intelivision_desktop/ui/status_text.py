@@ -11,15 +11,30 @@ import re
 import time
 from dataclasses import dataclass
 
-from intelivision_desktop.ui.l10n import translate
+from intelivision_desktop.ui.l10n import grouped, translate
 
 STALL_S = 5.0
 """A live source with no data for this long is said to be stalled."""
 _RETRY = re.compile(r"\bin (\d+(?:\.\d+)?) s\b")
 
 
-def tr(text: str, n: int = -1) -> str:
-    return translate("Status", text, None, n)
+_AT_SPEED = re.compile(r"^(?P<source>\S+) at (?P<speed>max|\d+(?:\.\d+)?×) speed$")
+
+
+def detail_text(detail: str) -> str:
+    """A state's detail in the window's language where it is one of the fixed phrases the
+    sources and analyzers report ("offline rules", "demo:// at 2× speed"); other details
+    (errors, addresses) are technical and shown as they are."""
+    if detail == "offline rules":
+        return translate("Status", "offline rules")
+    m = _AT_SPEED.match(detail)
+    if m:
+        speed = m.group("speed")
+        return translate("Status", "{source} at {speed} speed").format(
+            source=m.group("source"),
+            speed=translate("Status", "max") if speed == "max" else speed,
+        )
+    return detail
 
 
 def retry_delay(detail: str) -> float | None:
@@ -29,7 +44,7 @@ def retry_delay(detail: str) -> float | None:
 
 
 def seconds_text(seconds: float) -> str:
-    return tr("{n} s").format(n=max(0, int(seconds + 0.999)))
+    return translate("Status", "{n} s").format(n=max(0, int(seconds + 0.999)))
 
 
 @dataclass
@@ -51,34 +66,50 @@ def analyzer_sentence(view: StateView, url: str, now: float) -> str:
     state = view.state
     if url.startswith("embedded://rules"):
         return {
-            "live": tr("Descriptions from the offline rules"),
-            "idle": tr("Descriptions from the offline rules"),
-        }.get(state, tr("Offline rules stopped"))
+            "live": translate("Status", "Descriptions from the offline rules"),
+            "idle": translate("Status", "Descriptions from the offline rules"),
+        }.get(state, translate("Status", "Offline rules stopped"))
     bedrock = url.startswith("embedded://bedrock")
     delay = retry_delay(view.detail)
     left = None if delay is None else max(0.0, delay - (now - view.since))
     if state == "live":
         if "silent" in view.detail:
-            return tr("The backend answers nothing — descriptions from the offline rules")
-        return tr("Connected to Amazon Bedrock") if bedrock else tr("Connected to the backend")
+            return translate(
+                "Status", "The backend answers nothing — descriptions from the offline rules"
+            )
+        return (
+            translate("Status", "Connected to Amazon Bedrock")
+            if bedrock
+            else translate("Status", "Connected to the backend")
+        )
     if state == "connecting":
-        return tr("Connecting to Amazon Bedrock…") if bedrock else tr("Connecting to the backend…")
+        return (
+            translate("Status", "Connecting to Amazon Bedrock…")
+            if bedrock
+            else translate("Status", "Connecting to the backend…")
+        )
     if state in ("retrying", "failed"):
-        what = tr("Amazon Bedrock unreachable") if bedrock else tr("Backend unreachable")
+        what = (
+            translate("Status", "Amazon Bedrock unreachable")
+            if bedrock
+            else translate("Status", "Backend unreachable")
+        )
         if state == "failed" and left is None:
             return (
-                tr("Amazon Bedrock cannot be used — offline rules describe")
+                translate("Status", "Amazon Bedrock cannot be used — offline rules describe")
                 if bedrock
-                else tr("The backend cannot be used — offline rules describe")
+                else translate("Status", "The backend cannot be used — offline rules describe")
             )
         if left is None:
-            return tr("{what} — retrying").format(what=what)
+            return translate("Status", "{what} — retrying").format(what=what)
         if left < 0.5:
-            return tr("{what} — retrying now").format(what=what)
-        return tr("{what} — retrying in {seconds}").format(what=what, seconds=seconds_text(left))
+            return translate("Status", "{what} — retrying now").format(what=what)
+        return translate("Status", "{what} — retrying in {seconds}").format(
+            what=what, seconds=seconds_text(left)
+        )
     if state == "stopped":
-        return tr("Backend disconnected")
-    return tr("Starting…")
+        return translate("Status", "Backend disconnected")
+    return translate("Status", "Starting…")
 
 
 def source_kind(url: str) -> str:
@@ -118,53 +149,64 @@ def source_sentence(
     state = view.state
     if state == "live" and paused_at is not None:
         if kind == "demo":
-            return tr("Demo paused at {time}").format(time=paused_at), "paused"
-        return tr("Replay paused at {time}").format(time=paused_at), "paused"
+            return translate("Status", "Demo paused at {time}").format(time=paused_at), "paused"
+        return translate("Status", "Replay paused at {time}").format(time=paused_at), "paused"
     if state == "finished":
         if kind in ("demo", "replay"):
-            return tr("Replay finished — seek, or press Play to start again"), "finished"
-        return tr("Finished"), "finished"
+            return translate(
+                "Status", "Replay finished — seek, or press Play to start again"
+            ), "finished"
+        return translate("Status", "Finished"), "finished"
     if state == "connecting":
-        return tr("Opening {name}…").format(name=name or url), "connecting"
+        return translate("Status", "Opening {name}…").format(name=name or url), "connecting"
     if state == "retrying":
         if kind == "serial":
-            return tr("Board disconnected — looking for it again"), "retrying"
-        return tr("Source interrupted — trying again"), "retrying"
+            return translate("Status", "Board disconnected — looking for it again"), "retrying"
+        return translate("Status", "Source interrupted — trying again"), "retrying"
     if state == "failed":
         if kind == "serial":
-            return tr("Cannot read the board"), "failed"
-        return tr("The source stopped with an error"), "failed"
+            return translate("Status", "Cannot read the board"), "failed"
+        return translate("Status", "The source stopped with an error"), "failed"
     if state in ("stopped", "idle"):
-        return tr("Stopped"), "stopped"
+        return translate("Status", "Stopped"), "stopped"
     # live
     if kind == "serve":
         if not devices:
-            return tr("Accepting devices — none connected yet"), "live"
-        text = tr("Accepting devices — %n connected", devices).replace("%n", str(devices))
+            return translate("Status", "Accepting devices — none connected yet"), "live"
         if name:
-            text += tr(" — showing {device}").format(device=name)
+            text = translate(
+                "Status", "Accepting devices — %n connected — showing {device}", "", devices
+            ).format(device=name)
+        else:
+            text = translate("Status", "Accepting devices — %n connected", "", devices)
+        text = grouped(text, devices)
         stalled = _stalled(last_data_ms, now_ms)
         if stalled:
-            return tr("No data from {device} since {time}").format(
-                device=name or tr("the devices"), time=clock_of(last_data_ms or 0.0)
+            return translate("Status", "No data from {device} since {time}").format(
+                device=name or translate("Status", "the devices"),
+                time=clock_of(last_data_ms or 0.0),
             ), "stalled"
         return text, "live"
     if kind == "serial":
         quiet = now is not None and now - view.since > STALL_S
         if _stalled(last_data_ms, now_ms) or (last_data_ms is None and quiet):
             if last_data_ms is None:
-                return tr("No data from the board yet"), "stalled"
-            return tr("No data from the board since {time}").format(
+                return translate("Status", "No data from the board yet"), "stalled"
+            return translate("Status", "No data from the board since {time}").format(
                 time=clock_of(last_data_ms)
             ), "stalled"
-        return tr("Reading {board}").format(board=name or tr("the board")), "live"
+        return translate("Status", "Reading {board}").format(
+            board=name or translate("Status", "the board")
+        ), "live"
     if kind == "demo":
-        return tr("Playing the demo"), "live"
+        return translate("Status", "Playing the demo"), "live"
     if kind == "replay":
-        return tr("Replaying {name}").format(name=name or tr("a recording")), "live"
+        return translate("Status", "Replaying {name}").format(
+            name=name or translate("Status", "a recording")
+        ), "live"
     if kind == "fake":
-        return tr("Playing a generated scene"), "live"
-    return tr("Live"), "live"
+        return translate("Status", "Playing a generated scene"), "live"
+    return translate("Status", "Live"), "live"
 
 
 def _stalled(last_data_ms: float | None, now_ms: float | None) -> bool:

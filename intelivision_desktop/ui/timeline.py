@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from intelivision_desktop.core.codec import encode_summary
 from intelivision_desktop.core.model import Description
+from intelivision_desktop.ui.l10n import dec, translate
 from intelivision_desktop.ui.table_model import Index, ListTableModel
 
 COL_TIME, COL_TEXT, COL_SOURCE, COL_LATENCY, COL_DEVICE = range(5)
@@ -65,6 +66,20 @@ _BADGE_MARGIN = 8
 
 def clock(t_ms: float) -> str:
     return dt.datetime.fromtimestamp(t_ms / 1000.0).strftime("%H:%M:%S")
+
+
+def source_label(d: Description) -> str:
+    """Who described, in the window's language ("rules" → "reglas"), ⚠ after a failover."""
+    names = {
+        "rules": translate("Timeline", "rules"),
+        "rules (failover)": translate("Timeline", "rules (failover)"),
+    }
+    name = names.get(d.source, d.source)
+    return f"{name} ⚠" if d.fallback else name
+
+
+def latency_text(latency_ms: float | None) -> str:
+    return "" if latency_ms is None else translate("Timeline", "{ms} ms").format(ms=dec(latency_ms))
 
 
 @dataclasses.dataclass(eq=False, slots=True)
@@ -156,9 +171,9 @@ class DescriptionModel(ListTableModel[Run]):
             if col == COL_TEXT:
                 return d.text
             if col == COL_SOURCE:
-                return f"{last.source} ⚠" if last.fallback else last.source
+                return source_label(last)
             if col == COL_LATENCY:
-                return "" if last.latency_ms is None else f"{last.latency_ms:.1f} ms"
+                return latency_text(last.latency_ms)
             if col == COL_DEVICE:
                 return d.device_id
         if role == REPEATS_ROLE and col == COL_TEXT:
@@ -177,23 +192,31 @@ class DescriptionModel(ListTableModel[Run]):
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_SOURCE and last.fallback:
             return QColor("#ef6c00")
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_SOURCE and last.fallback:
-            return "The AI could not answer; the offline rules described this window."
+            return self.tr("The AI could not answer; the offline rules described this window.")
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_LATENCY:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
 def summary_text(d: Description) -> str:
-    lines = [
-        f"«{d.text}»",
-        f"device {d.device_id} · source {d.source}" + (" · FALLBACK" if d.fallback else ""),
-        f"at {clock(d.t_ms)}"
-        + ("" if d.latency_ms is None else f" · latency {d.latency_ms:.1f} ms"),
-    ]
+    who = translate("Timeline", "device {device} · source {source}").format(
+        device=d.device_id, source=source_label(d).removesuffix(" ⚠")
+    )
+    if d.fallback:
+        who = translate("Timeline", "{text} · FALLBACK").format(text=who)
+    when = translate("Timeline", "at {time}").format(time=clock(d.t_ms))
+    if d.latency_ms is not None:
+        when = translate("Timeline", "{text} · latency {latency}").format(
+            text=when, latency=latency_text(d.latency_ms)
+        )
+    lines = [f"«{d.text}»", who, when]
     if d.window_start_ms is not None and d.window_end_ms is not None:
         lines.append(
-            f"window {clock(d.window_start_ms)}–{clock(d.window_end_ms)}"
-            f" ({(d.window_end_ms - d.window_start_ms) / 1000:.1f} s)"
+            translate("Timeline", "window {start}–{end} ({seconds} s)").format(
+                start=clock(d.window_start_ms),
+                end=clock(d.window_end_ms),
+                seconds=dec((d.window_end_ms - d.window_start_ms) / 1000),
+            )
         )
     if d.detail:  # trace, usage, errors: what the operator looks for first
         lines.append("")
@@ -206,9 +229,8 @@ def summary_text(d: Description) -> str:
 
 
 def occurrence_line(d: Description) -> str:
-    source = f"{d.source} ⚠" if d.fallback else d.source
-    latency = "" if d.latency_ms is None else f" · {d.latency_ms:.1f} ms"
-    return f"  {clock(d.t_ms)} · {source}{latency}"
+    latency = "" if d.latency_ms is None else f" · {latency_text(d.latency_ms)}"
+    return f"  {clock(d.t_ms)} · {source_label(d)}{latency}"
 
 
 class RepeatsDelegate(QStyledItemDelegate):
@@ -363,7 +385,9 @@ class TimelineView(QWidget):
         self.detail = QPlainTextEdit(self)
         self.detail.setObjectName("timelineDetail")
         self.detail.setReadOnly(True)
-        self.detail.setPlaceholderText("Select a description to see the window it summarised.")
+        self.detail.setPlaceholderText(
+            self.tr("Select a description to see the window it summarised.")
+        )
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.detail.setFont(mono)

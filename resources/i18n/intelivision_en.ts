@@ -29,6 +29,37 @@
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n connected device(s) will be disconnected.</source>
+        <translation>
+            <numerusform>%n connected device will be disconnected.</numerusform>
+            <numerusform>%n connected devices will be disconnected.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s) are connected: they will be disconnected.</source>
+        <translation>
+            <numerusform>%n device is connected: it will be disconnected.</numerusform>
+            <numerusform>%n devices are connected: they will be disconnected.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>⚠ %n problem(s)</source>
+        <translation>
+            <numerusform>⚠ %n problem</numerusform>
+            <numerusform>⚠ %n problems</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) in this session.</source>
+        <translation>
+            <numerusform>%n problem in this session.</numerusform>
+            <numerusform>%n problems in this session.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RecordingsBrowser</name>
     <message numerus="yes">
         <source>%n recording(s) in {folder} — reading…</source>
@@ -125,6 +156,23 @@
         <translation>
             <numerusform>%n reconnect</numerusform>
             <numerusform>%n reconnects</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message numerus="yes">
+        <source>Accepting devices — %n connected — showing {device}</source>
+        <translation>
+            <numerusform>Accepting devices — %n connected — showing {device}</numerusform>
+            <numerusform>Accepting devices — %n connected — showing {device}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Accepting devices — %n connected</source>
+        <translation>
+            <numerusform>Accepting devices — %n connected</numerusform>
+            <numerusform>Accepting devices — %n connected</numerusform>
         </translation>
     </message>
 </context>

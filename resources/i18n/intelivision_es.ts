@@ -160,6 +160,61 @@
     </message>
 </context>
 <context>
+    <name>ChannelList</name>
+    <message>
+        <source>Channels</source>
+        <translation>Canales</translation>
+    </message>
+    <message>
+        <source>Move the selected channels to this plot</source>
+        <translation>Mover los canales seleccionados a esta gráfica</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>Mover</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>A:</translation>
+    </message>
+    <message>
+        <source>Y axis: auto</source>
+        <translation>Eje Y: automático</translation>
+    </message>
+    <message>
+        <source>Y axis: fixed</source>
+        <translation>Eje Y: fijo</translation>
+    </message>
+    <message>
+        <source>Low end of the fixed Y axis</source>
+        <translation>Extremo inferior del eje Y fijo</translation>
+    </message>
+    <message>
+        <source>High end of the fixed Y axis</source>
+        <translation>Extremo superior del eje Y fijo</translation>
+    </message>
+    <message>
+        <source>Y axis of the selected plot: fit the data, or fixed</source>
+        <translation>Eje Y de la gráfica seleccionada: ajustado a los datos, o fijo</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>a</translation>
+    </message>
+    <message>
+        <source>New plot</source>
+        <translation>Gráfica nueva</translation>
+    </message>
+    <message>
+        <source>Move to plot</source>
+        <translation>Mover a la gráfica</translation>
+    </message>
+    <message>
+        <source>Y axis auto</source>
+        <translation>Eje Y automático</translation>
+    </message>
+</context>
+<context>
     <name>Channels</name>
     <message>
         <source>People</source>
@@ -385,8 +440,8 @@
         <translation>{name}: {value}</translation>
     </message>
     <message>
-        <source>Offline rules (PROTOCOL §4): no backend in use.</source>
-        <translation>Reglas sin conexión (PROTOCOL §4): no se usa ningún servidor.</translation>
+        <source>Offline rules: no backend in use.</source>
+        <translation>Reglas integradas: no se usa ningún servidor.</translation>
     </message>
     <message>
         <source>sent {sent} · received {received} · descriptions {descriptions}</source>
@@ -436,10 +491,6 @@
         <translation>Descripción</translation>
     </message>
     <message>
-        <source>Repeats</source>
-        <translation>Repeticiones</translation>
-    </message>
-    <message>
         <source>Source</source>
         <translation>Origen</translation>
     </message>
@@ -456,8 +507,95 @@
         <translation>×{count}, última {time}</translation>
     </message>
     <message>
+        <source>×{count}</source>
+        <translation>×{count}</translation>
+    </message>
+    <message>
         <source>Said {count} times, from {first} to {last}.</source>
         <translation>Dicha {count} veces, de {first} a {last}.</translation>
+    </message>
+    <message>
+        <source>The AI could not answer; the offline rules described this window.</source>
+        <translation>La IA no pudo responder; las reglas integradas describieron esta ventana.</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesPanel</name>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Dirección</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>Agente de usuario</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Desde</translation>
+    </message>
+    <message>
+        <source>Frames/s</source>
+        <translation>Cuadros/s</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>Cuadros</translation>
+    </message>
+    <message>
+        <source>Last description</source>
+        <translation>Última descripción</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Not accepting devices.</source>
+        <translation>No se aceptan dispositivos.</translation>
+    </message>
+    <message>
+        <source>Scan with the phone to connect it (Socket.IO URL, token included)</source>
+        <translation>Escanee con el teléfono para conectarlo (URL de Socket.IO, con el token incluido)</translation>
+    </message>
+    <message>
+        <source>Not accepting devices. Use “Accept devices” in the toolbar.</source>
+        <translation>No se aceptan dispositivos. Use “Aceptar dispositivos” en la barra de herramientas.</translation>
+    </message>
+    <message>
+        <source>Devices must present this token.</source>
+        <translation>Los dispositivos deben presentar este token.</translation>
+    </message>
+    <message>
+        <source>Loopback only: devices on this computer.</source>
+        <translation>Solo local: dispositivos en esta computadora.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Socket.IO&lt;/b&gt;: {socketio}&lt;br&gt;&lt;b&gt;API Gateway style&lt;/b&gt;: {apigw}&lt;br&gt;{note}</source>
+        <translation>&lt;b&gt;Socket.IO&lt;/b&gt;: {socketio}&lt;br&gt;&lt;b&gt;Estilo API Gateway&lt;/b&gt;: {apigw}&lt;br&gt;{note}</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>conectado</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>desconectado</translation>
+    </message>
+    <message>
+        <source>{state} · {dropped} dropped, {malformed} malformed</source>
+        <translation>{state} · {dropped} descartados, {malformed} inválidos</translation>
+    </message>
+    <message>
+        <source>{live} connected, {gone} gone, {refused} refused</source>
+        <translation>{live} conectados, {gone} desconectados, {refused} rechazados</translation>
+    </message>
+    <message>
+        <source>{summary} · plots follow {device}</source>
+        <translation>{summary} · las gráficas siguen a {device}</translation>
     </message>
 </context>
 <context>
@@ -606,6 +744,13 @@
     </message>
 </context>
 <context>
+    <name>GraphicsScene</name>
+    <message>
+        <source>Export...</source>
+        <translation>Exportar…</translation>
+    </message>
+</context>
+<context>
     <name>LinkState</name>
     <message>
         <source>idle</source>
@@ -637,6 +782,453 @@
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message>
+        <source>Settings: {problems}</source>
+        <translation>Configuración: {problems}</translation>
+    </message>
+    <message>
+        <source>The language changes the next time the app starts.</source>
+        <translation>El idioma cambia la próxima vez que se abra la aplicación.</translation>
+    </message>
+    <message>
+        <source>The pairing token cannot be kept ({reason}): devices must pair again next time.</source>
+        <translation>No se puede guardar el token de emparejamiento ({reason}): los dispositivos deberán emparejarse de nuevo la próxima vez.</translation>
+    </message>
+    <message>
+        <source>No pairing token is kept in this run.</source>
+        <translation>En esta ejecución no se guarda ningún token de emparejamiento.</translation>
+    </message>
+    <message>
+        <source>Cannot make a new pairing token: {reason}</source>
+        <translation>No se puede crear un nuevo token de emparejamiento: {reason}</translation>
+    </message>
+    <message>
+        <source>New pairing token made: pair each device again.</source>
+        <translation>Se creó un nuevo token de emparejamiento: empareje de nuevo cada dispositivo.</translation>
+    </message>
+    <message>
+        <source>Diagnostics copied to the clipboard ({n} lines, secrets removed).</source>
+        <translation>Diagnóstico copiado al portapapeles ({n} líneas, sin secretos).</translation>
+    </message>
+    <message>
+        <source>Cannot open {source}: {reason}</source>
+        <translation>No se puede abrir {source}: {reason}</translation>
+    </message>
+    <message>
+        <source>The current source is not a serial device.</source>
+        <translation>La fuente actual no es un dispositivo serie.</translation>
+    </message>
+    <message>
+        <source>Cannot record: {reason}</source>
+        <translation>No se puede grabar: {reason}</translation>
+    </message>
+    <message>
+        <source>InteliVision Desktop</source>
+        <translation>InteliVision Desktop</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>Servidor</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Dispositivos</translation>
+    </message>
+    <message>
+        <source>Serial device</source>
+        <translation>Dispositivo serie</translation>
+    </message>
+    <message>
+        <source>Serial monitor</source>
+        <translation>Monitor serie</translation>
+    </message>
+    <message>
+        <source>Recordings</source>
+        <translation>Grabaciones</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Reproducción</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Principal</translation>
+    </message>
+    <message>
+        <source> Source: </source>
+        <translation> Fuente: </translation>
+    </message>
+    <message>
+        <source>Open recording or frames file…</source>
+        <translation>Abrir una grabación o un archivo de cuadros…</translation>
+    </message>
+    <message>
+        <source>● Record</source>
+        <translation>● Grabar</translation>
+    </message>
+    <message>
+        <source>Record this session to a file (Ctrl+R)</source>
+        <translation>Grabar esta sesión en un archivo (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Follow live</source>
+        <translation>Seguir en vivo</translation>
+    </message>
+    <message>
+        <source>Keep the newest data in view (F); pan or select to pause</source>
+        <translation>Mantener a la vista los datos más recientes (F); desplace o seleccione para pausar</translation>
+    </message>
+    <message>
+        <source>  History: </source>
+        <translation>  Historial: </translation>
+    </message>
+    <message>
+        <source>Accept devices</source>
+        <translation>Aceptar dispositivos</translation>
+    </message>
+    <message>
+        <source>Be the backend: camera devices on this computer connect to http://127.0.0.1:{port} (Socket.IO) or ws://127.0.0.1:{port}/dev</source>
+        <translation>Hacer de servidor: los dispositivos con cámara de esta computadora se conectan a http://127.0.0.1:{port} (Socket.IO) o ws://127.0.0.1:{port}/dev</translation>
+    </message>
+    <message>
+        <source>Recordings…</source>
+        <translation>Grabaciones…</translation>
+    </message>
+    <message>
+        <source>Recordings in the data folder, newest first; open one to replay</source>
+        <translation>Grabaciones de la carpeta de datos, las más recientes primero; abra una para reproducirla</translation>
+    </message>
+    <message>
+        <source>Serial…</source>
+        <translation>Serie…</translation>
+    </message>
+    <message>
+        <source>Read a sensor board on a serial port</source>
+        <translation>Leer una placa de sensores en un puerto serie</translation>
+    </message>
+    <message>
+        <source>Backend…</source>
+        <translation>Servidor…</translation>
+    </message>
+    <message>
+        <source>Connect to a deployed backend, or use the embedded rules (Ctrl+B)</source>
+        <translation>Conectarse a un servidor desplegado o usar las reglas integradas (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>Speak</source>
+        <translation>Hablar</translation>
+    </message>
+    <message>
+        <source>, voice {voice}</source>
+        <translation>, voz {voice}</translation>
+    </message>
+    <message>
+        <source>Speak new descriptions aloud (Ctrl+T): {engine}{voice}{note}</source>
+        <translation>Leer en voz alta las descripciones nuevas (Ctrl+T): {engine}{voice}{note}</translation>
+    </message>
+    <message>
+        <source>Text-to-speech is not available: {reason}</source>
+        <translation>La lectura en voz alta no está disponible: {reason}</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Archivo</translation>
+    </message>
+    <message>
+        <source>&amp;Open recording…</source>
+        <translation>&amp;Abrir grabación…</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportar…</translation>
+    </message>
+    <message>
+        <source>New &amp;pairing token…</source>
+        <translation>Nuevo token de &amp;emparejamiento…</translation>
+    </message>
+    <message>
+        <source>Replace the token devices present when they connect (they must pair again)</source>
+        <translation>Reemplazar el token que presentan los dispositivos al conectarse (deberán emparejarse de nuevo)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Salir</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ver</translation>
+    </message>
+    <message>
+        <source>&amp;Name this device…</source>
+        <translation>&amp;Nombrar este dispositivo…</translation>
+    </message>
+    <message>
+        <source>Give the device on the plots a name of your own</source>
+        <translation>Dar un nombre propio al dispositivo de las gráficas</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>&amp;Restablecer la disposición</translation>
+    </message>
+    <message>
+        <source>Put the window and its panels back as they were at first start</source>
+        <translation>Dejar la ventana y sus paneles como estaban en el primer inicio</translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation>&amp;Reproducción</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>Ay&amp;uda</translation>
+    </message>
+    <message>
+        <source>Copy &amp;diagnostics</source>
+        <translation>Copiar &amp;diagnóstico</translation>
+    </message>
+    <message>
+        <source>Copy versions, the session&apos;s state and the log&apos;s end, secrets removed, for a bug report</source>
+        <translation>Copiar las versiones, el estado de la sesión y el final del registro, sin secretos, para informar un error</translation>
+    </message>
+    <message>
+        <source>&amp;About InteliVision Desktop</source>
+        <translation>&amp;Acerca de InteliVision Desktop</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Idioma</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Idioma del sistema</translation>
+    </message>
+    <message>
+        <source>{rate} frames/s</source>
+        <translation>{rate} cuadros/s</translation>
+    </message>
+    <message>
+        <source>{n} descriptions/min</source>
+        <translation>{n} descripciones/min</translation>
+    </message>
+    <message>
+        <source>{n} not relevant</source>
+        <translation>{n} no relevantes</translation>
+    </message>
+    <message>
+        <source>{n} malformed</source>
+        <translation>{n} inválidos</translation>
+    </message>
+    <message>
+        <source>No problems</source>
+        <translation>Sin problemas</translation>
+    </message>
+    <message>
+        <source>Problems seen in this session, newest first</source>
+        <translation>Problemas vistos en esta sesión, los más recientes primero</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>Detalles…</translation>
+    </message>
+    <message>
+        <source>The technical state of the source and the analyzer, and the problems</source>
+        <translation>El estado técnico de la fuente y del analizador, y los problemas</translation>
+    </message>
+    <message>
+        <source>Inputs that could not be read; the rest was kept.</source>
+        <translation>Entradas que no se pudieron leer; el resto se conservó.</translation>
+    </message>
+    <message>
+        <source>Windows judged not relevant (nothing new): silence.</source>
+        <translation>Ventanas juzgadas no relevantes (nada nuevo): silencio.</translation>
+    </message>
+    <message>
+        <source>No source yet</source>
+        <translation>Todavía no hay fuente</translation>
+    </message>
+    <message>
+        <source>Descriptions: not started</source>
+        <translation>Descripciones: sin iniciar</translation>
+    </message>
+    <message>
+        <source>Layout reset.</source>
+        <translation>Disposición restablecida.</translation>
+    </message>
+    <message>
+        <source>Replay at {time}</source>
+        <translation>Reproducción en {time}</translation>
+    </message>
+    <message>
+        <source>{board} on {port}</source>
+        <translation>{board} en {port}</translation>
+    </message>
+    <message>
+        <source>Board on {port}</source>
+        <translation>Placa en {port}</translation>
+    </message>
+    <message>
+        <source>No device on the plots yet.</source>
+        <translation>Todavía no hay ningún dispositivo en las gráficas.</translation>
+    </message>
+    <message>
+        <source>Name this device</source>
+        <translation>Nombrar este dispositivo</translation>
+    </message>
+    <message>
+        <source>A name for {device} (empty: the name it gives itself):</source>
+        <translation>Un nombre para {device} (vacío: el nombre que se da a sí mismo):</translation>
+    </message>
+    <message>
+        <source>The recording ends: {path} is closed and kept.</source>
+        <translation>La grabación termina: {path} se cierra y se conserva.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connected device(s) will be disconnected.</source>
+        <translation>
+            <numerusform>%n dispositivo conectado se desconectará.</numerusform>
+            <numerusform>%n dispositivos conectados se desconectarán.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open another source?</source>
+        <translation>¿Abrir otra fuente?</translation>
+    </message>
+    <message>
+        <source>Switch source</source>
+        <translation>Cambiar de fuente</translation>
+    </message>
+    <message>
+        <source>Make a new pairing token?</source>
+        <translation>¿Crear un nuevo token de emparejamiento?</translation>
+    </message>
+    <message>
+        <source>Every phone and pair of glasses paired with this computer must be paired again with the new address (or QR code). Devices connected now are disconnected.</source>
+        <translation>Cada teléfono y cada par de lentes emparejados con esta computadora deberán emparejarse de nuevo con la nueva dirección (o el código QR). Los dispositivos conectados ahora se desconectan.</translation>
+    </message>
+    <message>
+        <source>Make a new token</source>
+        <translation>Crear un nuevo token</translation>
+    </message>
+    <message>
+        <source>A recording is running: it ends, and {path} is kept.</source>
+        <translation>Hay una grabación en curso: termina y {path} se conserva.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s) are connected: they will be disconnected.</source>
+        <translation>
+            <numerusform>Hay %n dispositivo conectado: se desconectará.</numerusform>
+            <numerusform>Hay %n dispositivos conectados: se desconectarán.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>⚠ %n problem(s)</source>
+        <translation>
+            <numerusform>⚠ %n problema</numerusform>
+            <numerusform>⚠ %n problemas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Newest: {message} — click for the details</source>
+        <translation>El más reciente: {message} — haga clic para ver los detalles</translation>
+    </message>
+    <message>
+        <source>● Recording</source>
+        <translation>● Grabando</translation>
+    </message>
+    <message>
+        <source>Recording to {path}</source>
+        <translation>Grabando en {path}</translation>
+    </message>
+    <message>
+        <source>No source</source>
+        <translation>Sin fuente</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>en vivo</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>en pausa</translation>
+    </message>
+    <message>
+        <source>stalled</source>
+        <translation>sin datos</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>terminado</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>conectando</translation>
+    </message>
+    <message>
+        <source>retrying</source>
+        <translation>reintentando</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>falló</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>detenido</translation>
+    </message>
+    <message>
+        <source>Source ({state}): {detail}</source>
+        <translation>Fuente ({state}): {detail}</translation>
+    </message>
+    <message>
+        <source>Analyzer ({state}): {detail}</source>
+        <translation>Analizador ({state}): {detail}</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Fuente</translation>
+    </message>
+    <message>
+        <source>Analyzer</source>
+        <translation>Analizador</translation>
+    </message>
+    <message>
+        <source>Problems (newest first):</source>
+        <translation>Problemas (los más recientes primero):</translation>
+    </message>
+    <message>
+        <source>Status details</source>
+        <translation>Detalles del estado</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) in this session.</source>
+        <translation>
+            <numerusform>%n problema en esta sesión.</numerusform>
+            <numerusform>%n problemas en esta sesión.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{rate} lines/s</source>
+        <translation>{rate} líneas/s</translation>
+    </message>
+    <message>
+        <source>Open a recording or frames file</source>
+        <translation>Abrir una grabación o un archivo de cuadros</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl *.json);;All (*)</source>
+        <translation>JSON Lines (*.jsonl *.json);;Todos (*)</translation>
+    </message>
+    <message>
+        <source>Quit InteliVision Desktop?</source>
+        <translation>¿Salir de InteliVision Desktop?</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Salir</translation>
+    </message>
+</context>
+<context>
     <name>PlotPanel</name>
     <message>
         <source>10 s</source>
@@ -659,6 +1251,14 @@
         <translation>Todo el historial</translation>
     </message>
     <message>
+        <source>Channels</source>
+        <translation>Canales</translation>
+    </message>
+    <message>
+        <source>Show or hide the channel list (show, hide and regroup channels; Y axes)</source>
+        <translation>Mostrar u ocultar la lista de canales (mostrar, ocultar y reagrupar canales; ejes Y)</translation>
+    </message>
+    <message>
         <source>Device: {name}</source>
         <translation>Dispositivo: {name}</translation>
     </message>
@@ -673,6 +1273,42 @@
     <message>
         <source>Plot {number}</source>
         <translation>Gráfica {number}</translation>
+    </message>
+    <message>
+        <source>No data since {time}</source>
+        <translation>Sin datos desde las {time}</translation>
+    </message>
+    <message>
+        <source>+{count} more</source>
+        <translation>+{count} más</translation>
+    </message>
+    <message>
+        <source>At {time}</source>
+        <translation>A las {time}</translation>
+    </message>
+    <message>
+        <source>No data at this time</source>
+        <translation>Sin datos en este momento</translation>
+    </message>
+    <message>
+        <source>No data yet.</source>
+        <translation>Todavía no hay datos.</translation>
+    </message>
+    <message>
+        <source>, {seconds} s</source>
+        <translation>, {seconds} s</translation>
+    </message>
+    <message>
+        <source> (full: oldest dropped)</source>
+        <translation> (lleno: se descartan los más antiguos)</translation>
+    </message>
+    <message>
+        <source>{channels} channels · {rate} rows/s
+history {rows} of {capacity} rows{held}{full}
+memory {mb} MB</source>
+        <translation>{channels} canales · {rate} filas/s
+historial {rows} de {capacity} filas{held}{full}
+memoria {mb} MB</translation>
     </message>
 </context>
 <context>
@@ -884,6 +1520,45 @@
     </message>
 </context>
 <context>
+    <name>SerialMonitor</name>
+    <message>
+        <source>Pause</source>
+        <translation>Pausar</translation>
+    </message>
+    <message>
+        <source>Stop scrolling to read; lines that arrive meanwhile are still counted</source>
+        <translation>Detener el desplazamiento para leer; las líneas que llegan mientras tanto se siguen contando</translation>
+    </message>
+    <message>
+        <source>Only unreadable lines</source>
+        <translation>Solo líneas ilegibles</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Borrar</translation>
+    </message>
+    <message>
+        <source>Not read: {reason}</source>
+        <translation>No se leyó: {reason}</translation>
+    </message>
+    <message>
+        <source>Partly read: {reason}</source>
+        <translation>Leída en parte: {reason}</translation>
+    </message>
+    <message>
+        <source>Open a serial board to see the lines it sends here.</source>
+        <translation>Abra una placa serie para ver aquí las líneas que envía.</translation>
+    </message>
+    <message>
+        <source>Paused. {lines} lines received, {bad} not readable; the newest {cap} are shown.</source>
+        <translation>En pausa. {lines} líneas recibidas, {bad} ilegibles; se muestran las {cap} más recientes.</translation>
+    </message>
+    <message>
+        <source>{lines} lines received, {bad} not readable; the newest {cap} are shown.</source>
+        <translation>{lines} líneas recibidas, {bad} ilegibles; se muestran las {cap} más recientes.</translation>
+    </message>
+</context>
+<context>
     <name>SerialPanel</name>
     <message>
         <source>None</source>
@@ -1035,7 +1710,338 @@
     </message>
 </context>
 <context>
+    <name>Speaker</name>
+    <message>
+        <source>To enable it, install Qt&apos;s speech module PySide6-Addons ({command}); macOS&apos;s say command is normally in /usr/bin.</source>
+        <translation>Para activarla, instale el módulo de voz de Qt, PySide6-Addons ({command}); el comando say de macOS suele estar en /usr/bin.</translation>
+    </message>
+    <message>
+        <source>To enable it, install Qt&apos;s speech module PySide6-Addons ({command}), or make Windows PowerShell (powershell.exe) available.</source>
+        <translation>Para activarla, instale el módulo de voz de Qt, PySide6-Addons ({command}), o haga que Windows PowerShell (powershell.exe) esté disponible.</translation>
+    </message>
+    <message>
+        <source>To enable it, install Qt&apos;s speech module PySide6-Addons ({command}), or install speech-dispatcher or espeak-ng (for example: sudo apt-get install espeak-ng).</source>
+        <translation>Para activarla, instale el módulo de voz de Qt, PySide6-Addons ({command}), o instale speech-dispatcher o espeak-ng (por ejemplo: sudo apt-get install espeak-ng).</translation>
+    </message>
+    <message>
+        <source>Qt&apos;s TextToSpeech module is not installed (PySide6-Addons)</source>
+        <translation>El módulo TextToSpeech de Qt no está instalado (PySide6-Addons)</translation>
+    </message>
+    <message>
+        <source>Qt&apos;s TextToSpeech module could not be loaded ({error})</source>
+        <translation>No se pudo cargar el módulo TextToSpeech de Qt ({error})</translation>
+    </message>
+    <message>
+        <source>Qt TextToSpeech has no engine named {engine}</source>
+        <translation>Qt TextToSpeech no tiene ningún motor llamado {engine}</translation>
+    </message>
+    <message>
+        <source>Qt TextToSpeech has no speech engine here</source>
+        <translation>Qt TextToSpeech no tiene ningún motor de voz en este equipo</translation>
+    </message>
+    <message>
+        <source>Qt&apos;s {engine} speech engine failed: {error}</source>
+        <translation>Falló el motor de voz {engine} de Qt: {error}</translation>
+    </message>
+    <message>
+        <source>Spanish</source>
+        <translation>español</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>inglés</translation>
+    </message>
+    <message>
+        <source>no {language} voice in Qt&apos;s {engine} engine; speaking with {locale}</source>
+        <translation>el motor {engine} de Qt no tiene voz en {language}; se habla con {locale}</translation>
+    </message>
+    <message>
+        <source>no {language} voice in Qt&apos;s {engine} engine</source>
+        <translation>el motor {engine} de Qt no tiene voz en {language}</translation>
+    </message>
+    <message>
+        <source>no speech command ({commands}) was found on PATH</source>
+        <translation>no se encontró ningún comando de voz ({commands}) en el PATH</translation>
+    </message>
+    <message>
+        <source>{name} command</source>
+        <translation>comando {name}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ninguno</translation>
+    </message>
+    <message>
+        <source>default voice</source>
+        <translation>voz predeterminada</translation>
+    </message>
+    <message>
+        <source>no speech backend was tried</source>
+        <translation>no se probó ningún sistema de voz</translation>
+    </message>
+    <message>
+        <source>Speech is not available: {why}. {hint}</source>
+        <translation>La lectura en voz alta no está disponible: {why}. {hint}</translation>
+    </message>
+    <message>
+        <source>{backend} failed {n} times in a row ({message})</source>
+        <translation>{backend} falló {n} veces seguidas ({message})</translation>
+    </message>
+    <message>
+        <source>speech was turned off after {n} failures in a row ({message}); turn it on again to retry</source>
+        <translation>la voz se desactivó tras {n} fallas seguidas ({message}); actívela de nuevo para reintentar</translation>
+    </message>
+    <message>
+        <source>{backend} took longer than {seconds} s</source>
+        <translation>{backend} tardó más de {seconds} s</translation>
+    </message>
+    <message>
+        <source>no {language} voice for say; using the default voice</source>
+        <translation>say no tiene voz en {language}; se usa la voz predeterminada</translation>
+    </message>
+    <message>
+        <source>{name} exited with status {code}</source>
+        <translation>{name} terminó con el estado {code}</translation>
+    </message>
+    <message>
+        <source>{name} crashed</source>
+        <translation>{name} se cerró inesperadamente</translation>
+    </message>
+    <message>
+        <source>{name} could not be started ({error})</source>
+        <translation>No se pudo iniciar {name} ({error})</translation>
+    </message>
+    <message>
+        <source>{name} is no longer on PATH</source>
+        <translation>{name} ya no está en el PATH</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>offline rules</source>
+        <translation>reglas integradas</translation>
+    </message>
+    <message>
+        <source>{source} at {speed} speed</source>
+        <translation>{source} a velocidad {speed}</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>máx.</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n} s</translation>
+    </message>
+    <message>
+        <source>Descriptions from the offline rules</source>
+        <translation>Descripciones de las reglas integradas</translation>
+    </message>
+    <message>
+        <source>Offline rules stopped</source>
+        <translation>Reglas integradas detenidas</translation>
+    </message>
+    <message>
+        <source>The backend answers nothing — descriptions from the offline rules</source>
+        <translation>El servidor no responde nada — descripciones de las reglas integradas</translation>
+    </message>
+    <message>
+        <source>Connected to Amazon Bedrock</source>
+        <translation>Conectado a Amazon Bedrock</translation>
+    </message>
+    <message>
+        <source>Connected to the backend</source>
+        <translation>Conectado al servidor</translation>
+    </message>
+    <message>
+        <source>Connecting to Amazon Bedrock…</source>
+        <translation>Conectando con Amazon Bedrock…</translation>
+    </message>
+    <message>
+        <source>Connecting to the backend…</source>
+        <translation>Conectando con el servidor…</translation>
+    </message>
+    <message>
+        <source>Amazon Bedrock unreachable</source>
+        <translation>Amazon Bedrock no responde</translation>
+    </message>
+    <message>
+        <source>Backend unreachable</source>
+        <translation>El servidor no responde</translation>
+    </message>
+    <message>
+        <source>Amazon Bedrock cannot be used — offline rules describe</source>
+        <translation>No se puede usar Amazon Bedrock — describen las reglas integradas</translation>
+    </message>
+    <message>
+        <source>The backend cannot be used — offline rules describe</source>
+        <translation>No se puede usar el servidor — describen las reglas integradas</translation>
+    </message>
+    <message>
+        <source>{what} — retrying</source>
+        <translation>{what} — reintentando</translation>
+    </message>
+    <message>
+        <source>{what} — retrying now</source>
+        <translation>{what} — reintentando ahora</translation>
+    </message>
+    <message>
+        <source>{what} — retrying in {seconds}</source>
+        <translation>{what} — se reintenta en {seconds}</translation>
+    </message>
+    <message>
+        <source>Backend disconnected</source>
+        <translation>Servidor desconectado</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Iniciando…</translation>
+    </message>
+    <message>
+        <source>Demo paused at {time}</source>
+        <translation>Demo en pausa en {time}</translation>
+    </message>
+    <message>
+        <source>Replay paused at {time}</source>
+        <translation>Reproducción en pausa en {time}</translation>
+    </message>
+    <message>
+        <source>Replay finished — seek, or press Play to start again</source>
+        <translation>Reproducción terminada — vaya a otro momento o pulse Reproducir para empezar de nuevo</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Terminado</translation>
+    </message>
+    <message>
+        <source>Opening {name}…</source>
+        <translation>Abriendo {name}…</translation>
+    </message>
+    <message>
+        <source>Board disconnected — looking for it again</source>
+        <translation>Placa desconectada — buscándola de nuevo</translation>
+    </message>
+    <message>
+        <source>Source interrupted — trying again</source>
+        <translation>Fuente interrumpida — reintentando</translation>
+    </message>
+    <message>
+        <source>Cannot read the board</source>
+        <translation>No se puede leer la placa</translation>
+    </message>
+    <message>
+        <source>The source stopped with an error</source>
+        <translation>La fuente se detuvo con un error</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Detenido</translation>
+    </message>
+    <message>
+        <source>Accepting devices — none connected yet</source>
+        <translation>Aceptando dispositivos — todavía no hay ninguno conectado</translation>
+    </message>
+    <message numerus="yes">
+        <source>Accepting devices — %n connected — showing {device}</source>
+        <translation>
+            <numerusform>Aceptando dispositivos — %n conectado — se muestra {device}</numerusform>
+            <numerusform>Aceptando dispositivos — %n conectados — se muestra {device}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Accepting devices — %n connected</source>
+        <translation>
+            <numerusform>Aceptando dispositivos — %n conectado</numerusform>
+            <numerusform>Aceptando dispositivos — %n conectados</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No data from {device} since {time}</source>
+        <translation>Sin datos de {device} desde las {time}</translation>
+    </message>
+    <message>
+        <source>the devices</source>
+        <translation>los dispositivos</translation>
+    </message>
+    <message>
+        <source>No data from the board yet</source>
+        <translation>Todavía no hay datos de la placa</translation>
+    </message>
+    <message>
+        <source>No data from the board since {time}</source>
+        <translation>Sin datos de la placa desde las {time}</translation>
+    </message>
+    <message>
+        <source>Reading {board}</source>
+        <translation>Leyendo {board}</translation>
+    </message>
+    <message>
+        <source>the board</source>
+        <translation>la placa</translation>
+    </message>
+    <message>
+        <source>Playing the demo</source>
+        <translation>Reproduciendo la demo</translation>
+    </message>
+    <message>
+        <source>Replaying {name}</source>
+        <translation>Reproduciendo {name}</translation>
+    </message>
+    <message>
+        <source>a recording</source>
+        <translation>una grabación</translation>
+    </message>
+    <message>
+        <source>Playing a generated scene</source>
+        <translation>Reproduciendo una escena generada</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>En vivo</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>rules</source>
+        <translation>reglas</translation>
+    </message>
+    <message>
+        <source>rules (failover)</source>
+        <translation>reglas de respaldo</translation>
+    </message>
+    <message>
+        <source>{ms} ms</source>
+        <translation>{ms} ms</translation>
+    </message>
+    <message>
+        <source>device {device} · source {source}</source>
+        <translation>dispositivo {device} · origen {source}</translation>
+    </message>
+    <message>
+        <source>{text} · FALLBACK</source>
+        <translation>{text} · RESPALDO</translation>
+    </message>
+    <message>
+        <source>at {time}</source>
+        <translation>a las {time}</translation>
+    </message>
+    <message>
+        <source>{text} · latency {latency}</source>
+        <translation>{text} · latencia {latency}</translation>
+    </message>
+    <message>
+        <source>window {start}–{end} ({seconds} s)</source>
+        <translation>ventana {start}–{end} ({seconds} s)</translation>
+    </message>
+</context>
+<context>
     <name>TimelineView</name>
+    <message>
+        <source>Select a description to see the window it summarised.</source>
+        <translation>Seleccione una descripción para ver la ventana que resume.</translation>
+    </message>
     <message numerus="yes">
         <source>%n new ↓</source>
         <translation>
@@ -1065,13 +2071,6 @@
     <message>
         <source>Demo — {scene}</source>
         <translation>Demo — {scene}</translation>
-    </message>
-</context>
-<context>
-    <name>self.model</name>
-    <message>
-        <source>×{count}, last {time}</source>
-        <translation>×{count}, última {time}</translation>
     </message>
 </context>
 </TS>

@@ -28,6 +28,24 @@ def _fresh_layout(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each Qt test runs in English as the app installs it: the app's English catalogue (the
+    plural forms: "1 row", "2 rows") and Qt's, and the en_US locale for numbers. A test that
+    wants Spanish installs it over this one (tests/gui/test_i18n.py)."""
+    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        yield
+        return
+    from intelivision_desktop.app.i18n import install_translators, remove_translators
+
+    qapp = request.getfixturevalue("qapp")
+    install_translators(qapp, "en")
+    try:
+        yield
+    finally:
+        remove_translators(qapp)
+
+
+@pytest.fixture(autouse=True)
 def _qt_objects_die_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
     """Collect each test's Qt objects here, on the GUI thread.
 

@@ -12,10 +12,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from intelivision_desktop.app.i18n import install_translators, remove_translators
 from intelivision_desktop.core.channels import ChannelStore
 from intelivision_desktop.core.export import DESCRIPTION_COLUMNS, TIME_COLUMNS, parse_number
 from intelivision_desktop.core.model import Description
@@ -31,15 +29,6 @@ RATE_HZ = 200
 SECONDS = 60
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5)
 NAME = "20260102-030405-board"
-
-
-@pytest.fixture(autouse=True)
-def english(qapp: QApplication) -> Iterator[None]:
-    """English as the app installs it: plural forms ("1 row", "2 rows") come from
-    intelivision_en.qm, numbers from the en_US locale."""
-    install_translators(qapp, "en")
-    yield
-    remove_translators(qapp)
 
 
 def board_data() -> dict[str, np.ndarray]:

@@ -10,15 +10,16 @@ a string that escaped translation. Screenshots of About in both languages go to
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -69,7 +70,8 @@ def english_words() -> set[str]:
     return {w for w in english - spanish - SHARED_WORDS if len(w) >= 3} | QT_WORDS
 
 
-ENGLISH = english_words()
+ENGLISH = english_words() - {w.lower() for w in i18n.LANGUAGE_NAMES.values()}
+"""(The language menu names each language in its own words: "English" stays.)"""
 
 
 def _visible_words(text: str) -> set[str]:
@@ -77,6 +79,14 @@ def _visible_words(text: str) -> set[str]:
     text = re.sub(r"<[^>]+>", " ", text)
     kept = [t for t in text.split() if not re.search(r"[/\\:@=]|\.\w", t)]
     return _words(" ".join(kept))
+
+
+def _count(method: Callable[..., int]) -> int:
+    """A model's row or column count (Qt's list models keep ``columnCount`` private: one)."""
+    try:
+        return int(method(QModelIndex()))
+    except TypeError:
+        return 1
 
 
 def texts_of(root: QWidget) -> list[tuple[str, str]]:
@@ -98,11 +108,11 @@ def texts_of(root: QWidget) -> list[tuple[str, str]]:
             out += [(f"{name}.item{i}", w.itemText(i)) for i in range(w.count())]
         if isinstance(w, QAbstractItemView) and w.model() is not None:
             model = w.model()
-            for c in range(model.columnCount()):
+            for c in range(_count(model.columnCount)):
                 out.append(
                     (f"{name}.header{c}", str(model.headerData(c, Qt.Orientation.Horizontal)))
                 )
-                for r in range(model.rowCount()):
+                for r in range(_count(model.rowCount)):
                     index = model.index(r, c)
                     for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                         value = model.data(index, role)
@@ -299,7 +309,7 @@ def test_no_english_in_the_dialogs_and_panels(
     t0 = 1.767e9
     store.extend(np.arange(50) / 5 + t0, {"people": np.ones(50)})
     export = ExportDialog(
-        {"cam": store, "board": store},
+        {"cam": store, "placa": store},
         [Description("cam", "Persona al frente", (t0 + 1) * 1000, "rules")],
         lambda: (t0, t0 + 5),
         None,
@@ -357,6 +367,130 @@ def test_no_english_in_the_dialogs_and_panels(
     assert browser.model.headerData(0, Qt.Orientation.Horizontal) == "Grabación"
     assert conn.state.text() == "<b>reintentando</b>"
     assert bar2.play_action.text() == "Reproducir"
+
+
+class _Board:
+    """A serial board's monitor feed (what SerialSource.monitor_since gives the monitor)."""
+
+    def __init__(self) -> None:
+        from intelivision_desktop.io.serial_source import MonitorLine
+
+        t = 1.767e12
+        self.lines = [MonitorLine(t + i * 100, f"a0:{i}.5\ta1:2".encode(), "values", "")
+                      for i in range(5)]  # fmt: skip
+
+    def monitor_since(self, seq: int) -> tuple[int, list[object]]:
+        return len(self.lines), list(self.lines[seq:])
+
+
+def test_no_english_in_the_main_window(
+    spanish: str, qloop: object, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The main window in Spanish after a short demo run: menus (View → Language too),
+    toolbars, every dock open (backend, recordings, serial device, serial monitor, devices),
+    the timeline's rows and the status bar; then the devices panel while accepting devices and
+    the serial monitor with a board's lines, paused."""
+    from intelivision_desktop.app.cli import build_parser
+    from intelivision_desktop.app.controller import SessionController
+    from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.ui.main_window import MainWindow
+    from tests.gui.conftest import run, wait_until
+
+    w = MainWindow(demo_sources())
+    qtbot.addWidget(w)
+    w.confirm_quit = False
+    w.resize(1280, 800)
+    w.show()
+    ctl = SessionController(w, build_parser().parse_args([]))
+    problems: list[str] = []
+
+    def pending() -> set[str]:
+        """Not this walk's to judge yet (its owner translates them; see the i18n report):
+        the demo scenes' names (app/gui.py's demo_sources: file names)."""
+        return {p for p in escaped(w) if "'Demo — " in p}
+
+    async def scenario() -> None:
+        try:
+            await ctl.start("demo://person_waves?speed=50&loop=0")
+            await wait_until(lambda: w.timeline.model.rowCount() >= 3, within=20)
+            for d in w.docks:  # tabbed together: each comes to the front once
+                d.show()
+                d.raise_()
+                await asyncio.sleep(0.05)
+            await wait_until(lambda: w.recordings is not None and not w.recordings.scanning)
+            w._update_status()
+            problems.extend(f"main window: {p}" for p in escaped(w) if p not in pending())
+            # accepting devices: the devices panel shows the URLs and its counts
+            await ctl.start("serve://127.0.0.1:0")
+            w._update_status()
+            w.devices.refresh(ctl.session.source if ctl.session else None)
+            problems.extend(f"accepting devices: {p}" for p in escaped(w) if p not in pending())
+        finally:
+            await ctl.shutdown()
+
+    run(qloop, scenario())  # type: ignore[arg-type]
+    # the serial monitor with a board's lines, paused
+    w.monitor.bind_source(_Board())
+    w.monitor.pause_box.setChecked(True)
+    w.monitor.poll()
+    w.monitor.pause_box.setChecked(False)
+    w.monitor.poll()
+    problems += [f"serial monitor: {p}" for p in escaped(w.monitor)]
+    w.show_details()
+    problems += [f"status details: {p}" for p in escaped(w.details_box)]
+    w.details_box.close()
+    w.close()
+    assert problems == [], "\n".join(problems)
+    # and the walk saw Spanish
+    assert w.menuBar().actions()[0].text() == "&Archivo"
+    assert w.language_menu.title() == "&Idioma"
+    assert w.devices.summary.text().startswith("0 conectados, 0 desconectados")
+    assert w.monitor.info.text().startswith("5 líneas recibidas")
+    assert w.timeline.model.headerData(0, Qt.Orientation.Horizontal) == "Hora"
+    assert w.rate_label.text().endswith("cuadros/s")
+
+
+def test_the_language_menu_keeps_the_choice_for_the_next_start(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """View → Language shows the kept choice checked; a choice is saved in the settings file
+    (``options.language``) and the status bar says it applies at the next start."""
+    from intelivision_desktop.app.cli import build_parser
+    from intelivision_desktop.app.controller import SessionController
+    from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.settings import SettingsStore
+    from intelivision_desktop.ui.main_window import MainWindow
+
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 1, "options": {"language": "es"}}), encoding="utf-8")
+    store = SettingsStore(path)
+    w = MainWindow(demo_sources())
+    qtbot.addWidget(w)
+    w.confirm_quit = False
+    ctl = SessionController(w, build_parser().parse_args([]), store)
+    menu = w.language_menu
+    labels = [a.text() for a in menu.actions()]
+    assert labels == ["System language", "Español", "English"]
+    assert all(a.isCheckable() for a in menu.actions())
+    assert "next time the app starts" in menu.menuAction().toolTip()
+    assert [a.isChecked() for a in menu.actions()] == [False, True, False]  # from the file
+
+    chosen: list[str] = []
+    w.language_chosen.connect(chosen.append)
+    w.language_actions["en"].trigger()
+    assert chosen == ["en"]
+    assert [a.isChecked() for a in menu.actions()] == [False, False, True]  # exclusive
+    assert json.loads(path.read_text(encoding="utf-8"))["options"]["language"] == "en"
+    assert ctl.options.language == "en"
+    assert w.statusBar().currentMessage() == "The language changes the next time the app starts."
+    assert i18n.language_setting(path) == "en"  # what the next start reads
+
+    w.language_actions[""].trigger()
+    assert chosen == ["en", ""]
+    assert json.loads(path.read_text(encoding="utf-8"))["options"]["language"] == ""
+    assert i18n.language_setting(path) is None  # the system's
+    assert QCoreApplication.translate("ReplayBar", "Loop") == "Loop"  # this run stays English
+    w.close()
 
 
 # --- screenshots -------------------------------------------------------------------------------

@@ -365,7 +365,7 @@ def test_a_problem_never_replaces_the_source_state(
     window._on_problem(Problem("source", "malformed", "x.jsonl: line 3 is not JSON"))
     assert window.source_label.plain() == before
     assert window.source_label.isVisible()
-    assert window.problems_button.text() == "⚠ 2 problem(s)"
+    assert window.problems_button.text() == "⚠ 2 problems"  # English plural forms
     assert "line 3 is not JSON" in window.details_text()
     assert window.statusBar().currentMessage() == ""
     run(qloop, ctl.shutdown())

@@ -368,18 +368,7 @@ CP210 = PortInfo("/dev/ttyUSB0", "CP2102 USB to UART", "USB VID:PID=10C4:EA60", 
 
 
 @pytest.fixture
-def english(qapp: object) -> Iterator[None]:
-    """English as the app installs it: the serial panel's plural forms ("New port: …",
-    "1 row") come from intelivision_en.qm."""
-    from intelivision_desktop.app.i18n import install_translators, remove_translators
-
-    install_translators(qapp, "en")  # type: ignore[arg-type]
-    yield
-    remove_translators(qapp)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def serial_panel(qtbot: object, english: None) -> Iterator[SerialPanel]:
+def serial_panel(qtbot: object) -> Iterator[SerialPanel]:
     ports = {"list": [UNO]}
     p = SerialPanel(scan=lambda: list(ports["list"]), rescan_ms=50)
     p.ports_box = ports  # type: ignore[attr-defined]

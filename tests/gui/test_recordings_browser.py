@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from intelivision_desktop.app.i18n import install_translators, remove_translators
 from intelivision_desktop.core.codec import decode_frame
 from intelivision_desktop.core.model import Description
 from intelivision_desktop.io.recorder import JsonlRecorder
@@ -27,15 +24,6 @@ from intelivision_desktop.ui.recordings_browser import (
 
 T0 = 1_767_000_000_000.0
 WIRE = {"cameraActive": True, "personas": [{"posicion": "frente", "distancia": "1.0m"}]}
-
-
-@pytest.fixture(autouse=True)
-def english(qapp: QApplication) -> Iterator[None]:
-    """English as the app installs it: plural forms ("1 row", "2 rows") come from
-    intelivision_en.qm, numbers from the en_US locale."""
-    install_translators(qapp, "en")
-    yield
-    remove_translators(qapp)
 
 
 def make_recording(
