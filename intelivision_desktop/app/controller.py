@@ -375,8 +375,12 @@ class SessionController:
             self.window.set_recording(None)
             return
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", s.source.url).strip("-")[:40] or "session"
-        name = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{stem}.jsonl"
-        path = recordings_dir() / name
+        base = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{stem}"
+        path = recordings_dir() / f"{base}.jsonl"
+        n = 2
+        while path.exists():  # a second recording within the same second: never refused
+            path = recordings_dir() / f"{base}-{n}.jsonl"
+            n += 1
         try:
             rec = JsonlRecorder(
                 path,
