@@ -74,8 +74,10 @@ def main() -> None:
     ms = sorted(t * 1000 for t in times)
     p50 = statistics.median(ms)
     p95 = ms[int(0.95 * (len(ms) - 1))]
-    print(f"gui frame ({args.history:g} s history, 8 channels, offscreen): {len(ms)} frames, "
-          f"p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {ms[-1]:.2f} ms")
+    print(
+        f"gui frame ({args.history:g} s history, 8 channels, offscreen): {len(ms)} frames, "
+        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {ms[-1]:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

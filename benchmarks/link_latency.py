@@ -98,10 +98,14 @@ async def main(n: int) -> None:
         b = await bare(server.url, n)
         a, rate = await app_link(server.url, n)
     for name, xs in (("bare python-socketio", b), ("app link", a)):
-        print(f"{name:22s}: median {statistics.median(xs):.3f} ms, p99 {pct(xs, 0.99):.3f} ms "
-              f"(n={len(xs)})")
-    print(f"added by the link     : median {statistics.median(a) - statistics.median(b):+.3f} ms,"
-          f" p99 {pct(a, 0.99) - pct(b, 0.99):+.3f} ms")
+        print(
+            f"{name:22s}: median {statistics.median(xs):.3f} ms, p99 {pct(xs, 0.99):.3f} ms "
+            f"(n={len(xs)})"
+        )
+    print(
+        f"added by the link     : median {statistics.median(a) - statistics.median(b):+.3f} ms,"
+        f" p99 {pct(a, 0.99) - pct(b, 0.99):+.3f} ms"
+    )
     print(f"one link pushes       : {rate:,.0f} frames/s (server on the same 2 cores)")
 
 

@@ -23,9 +23,13 @@ async def one_run(passes: int, record: bool, tmp: Path) -> tuple[int, int, float
     files = demo_recordings() * passes
     source = DemoSource(files, speed=None, loop=False)
     recorder = (
-        JsonlRecorder(tmp / f"bench-{time.monotonic_ns()}.jsonl", source="demo://",
-                      analyzer="embedded://rules")
-        if record else None
+        JsonlRecorder(
+            tmp / f"bench-{time.monotonic_ns()}.jsonl",
+            source="demo://",
+            analyzer="embedded://rules",
+        )
+        if record
+        else None
     )
     session = Session(source, RulesAnalyzer(perf_clock=time.perf_counter), recorder)
     t0 = time.perf_counter()
@@ -49,8 +53,10 @@ def main() -> None:
             best = max(rates)
             med = sorted(rates)[len(rates) // 2]
             label = "with recorder" if record else "no recorder  "
-            print(f"pipeline {label}: {frames} frames, {descs} descriptions; "
-                  f"median {med:,.0f} frames/s, best {best:,.0f} frames/s")
+            print(
+                f"pipeline {label}: {frames} frames, {descs} descriptions; "
+                f"median {med:,.0f} frames/s, best {best:,.0f} frames/s"
+            )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,10 @@ async def measure(
     k = np.arange(cap)
     store.extend(
         ts,
-        {n: i + 0.8 * np.sin(k * (0.0005 + 0.0003 * i)) + 0.2 * rng.random(cap)
-         for i, n in enumerate(names)},
+        {
+            n: i + 0.8 * np.sin(k * (0.0005 + 0.0003 * i)) + 0.2 * rng.random(cap)
+            for i, n in enumerate(names)
+        },
     )
     panel.attach(store)
     panel.stop()  # the benchmark drives the ticks itself
@@ -61,8 +63,10 @@ async def measure(
         t_new = t_end + (kk - cap + 1) / rate
         store.extend(
             t_new,
-            {n: j + 0.8 * np.sin(kk * (0.0005 + 0.0003 * j)) + 0.2 * rng.random(per_tick)
-             for j, n in enumerate(names)},
+            {
+                n: j + 0.8 * np.sin(kk * (0.0005 + 0.0003 * j)) + 0.2 * rng.random(per_tick)
+                for j, n in enumerate(names)
+            },
         )
         i += per_tick
         t0 = time.perf_counter()

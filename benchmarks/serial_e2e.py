@@ -37,8 +37,7 @@ async def _until(pred: object, within: float) -> None:
 
 async def saturated(n: int, channels: int) -> tuple[float, int, int]:
     lines = [
-        "\t".join(f"c{k}:{(i * 7 + k) % 1000 / 10:.2f}" for k in range(channels))
-        for i in range(n)
+        "\t".join(f"c{k}:{(i * 7 + k) % 1000 / 10:.2f}" for k in range(channels)) for i in range(n)
     ]
     data = ("\r\n".join(lines) + "\r\n").encode()
     board = FakeBoard(fmt="arduino", channels=channels, rate=1, autostart_lines=False).start()
@@ -93,8 +92,16 @@ async def paced(path: str, seconds: float) -> tuple[float, float, float, int]:
 def run_paced(seconds: float, rate: float, channels: int) -> tuple[float, float, float, int]:
     """The board runs in its own process, so the CPU measured is the app side only."""
     proc = subprocess.Popen(
-        [sys.executable, "scripts/fake_board.py", "--rate", str(rate), "--channels",
-         str(channels), "--seconds", str(seconds + 10)],
+        [
+            sys.executable,
+            "scripts/fake_board.py",
+            "--rate",
+            str(rate),
+            "--channels",
+            str(channels),
+            "--seconds",
+            str(seconds + 10),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -52,9 +52,7 @@ def _cases(n: int) -> dict[str, tuple[str, bytes]]:
         "arduino 8ch label:value": make(
             "auto", None, lambda: " ".join(f"ch{i}:{u(-1, 1, 4)}" for i in range(8))
         ),
-        "arduino 16ch bare": make(
-            "auto", None, lambda: " ".join(u(-1, 1, 4) for _ in range(16))
-        ),
+        "arduino 16ch bare": make("auto", None, lambda: " ".join(u(-1, 1, 4) for _ in range(16))),
         "csv 4ch (format=csv)": make(
             "csv", "ax;ay;az;t", lambda: f"{u(-2, 2, 3)};{u(-2, 2, 3)};{u(-2, 2, 3)};{u(20, 30, 2)}"
         ),

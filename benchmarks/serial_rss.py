@@ -86,8 +86,16 @@ def main() -> None:
     ap.add_argument("--no-gui", dest="gui", action="store_false")
     args = ap.parse_args()
     board = subprocess.Popen(
-        [sys.executable, "scripts/fake_board.py", "--rate", str(args.rate), "--channels",
-         str(args.channels), "--seconds", str(args.seconds + 30)],
+        [
+            sys.executable,
+            "scripts/fake_board.py",
+            "--rate",
+            str(args.rate),
+            "--channels",
+            str(args.channels),
+            "--seconds",
+            str(args.seconds + 30),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -19,8 +19,9 @@ import socketio
 from intelivision_desktop.core.scenes import SCENES, generate_scene
 
 
-async def device(url: str, scene: str, seed: int, seconds: float, lat: list[float],
-                 stats: dict[str, int]) -> None:
+async def device(
+    url: str, scene: str, seed: int, seconds: float, lat: list[float], stats: dict[str, int]
+) -> None:
     client = socketio.AsyncClient(reconnection=False)
     last_sent = [0.0]
 
@@ -44,9 +45,17 @@ async def device(url: str, scene: str, seed: int, seconds: float, lat: list[floa
 async def main(n: int, seconds: float, port: int) -> None:
     env = {**os.environ, "INTELIVISION_LOG_DIR": os.environ.get("TMPDIR", "/tmp")}
     server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "intelivision_desktop", "--headless", "--source",
-        f"serve://127.0.0.1:{port}?token=bench&per_address=0", "--log-level", "WARNING",
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, env=env,
+        sys.executable,
+        "-m",
+        "intelivision_desktop",
+        "--headless",
+        "--source",
+        f"serve://127.0.0.1:{port}?token=bench&per_address=0",
+        "--log-level",
+        "WARNING",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}?token=bench"  # every device presents the token
     for _ in range(100):  # wait until it listens
@@ -60,17 +69,22 @@ async def main(n: int, seconds: float, port: int) -> None:
     stats = {"frames": 0}
     scenes = list(SCENES)
     t0 = time.perf_counter()
-    await asyncio.gather(*(device(url, scenes[i % len(scenes)], i, seconds, lat, stats)
-                           for i in range(n)))
+    await asyncio.gather(
+        *(device(url, scenes[i % len(scenes)], i, seconds, lat, stats) for i in range(n))
+    )
     took = time.perf_counter() - t0
     server.terminate()
     await server.wait()
     lat.sort()
     p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
-    print(f"{n} devices × 5 frames/s for {seconds:g} s: {stats['frames']} frames "
-          f"({stats['frames'] / took:.0f}/s), {len(lat)} descriptions")
-    print(f"description latency: median {statistics.median(lat):.2f} ms, p95 {p(0.95):.2f} ms,"
-          f" p99 {p(0.99):.2f} ms, max {lat[-1]:.2f} ms")
+    print(
+        f"{n} devices × 5 frames/s for {seconds:g} s: {stats['frames']} frames "
+        f"({stats['frames'] / took:.0f}/s), {len(lat)} descriptions"
+    )
+    print(
+        f"description latency: median {statistics.median(lat):.2f} ms, p95 {p(0.95):.2f} ms,"
+        f" p99 {p(0.99):.2f} ms, max {lat[-1]:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

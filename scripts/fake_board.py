@@ -196,8 +196,14 @@ class FakeBoard:
                         if self.board_clock
                         else time.time() * 1000
                     ),
-                    "personas": [{"posicion": "frente", "distancia": "1.2m",
-                                  "expresion": "feliz", "gesto": "saludo"}],
+                    "personas": [
+                        {
+                            "posicion": "frente",
+                            "distancia": "1.2m",
+                            "expresion": "feliz",
+                            "gesto": "saludo",
+                        }
+                    ],
                     "objetos": [],
                 },
                 separators=(",", ":"),

@@ -175,10 +175,15 @@ async def shoot_docks(out: Path, size: tuple[int, int]) -> None:
     phones = [
         asyncio.create_task(phone(url, ua, scene, stop))
         for ua, scene in (
-            ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 "
-             "Mobile/15E148 Safari/604.1", "person_waves"),
-            ("Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/120.0 Mobile Safari/537.36",
-             "car_and_dog"),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 "
+                "Mobile/15E148 Safari/604.1",
+                "person_waves",
+            ),
+            (
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/120.0 Mobile Safari/537.36",
+                "car_and_dog",
+            ),
         )
     ]
     await until(lambda: window.connected_devices() == 2)
@@ -192,13 +197,109 @@ async def shoot_docks(out: Path, size: tuple[int, int]) -> None:
     window.close()
 
 
+async def shoot_extras(out: Path, size: tuple[int, int]) -> None:
+    """Under X11: the Backend panel of a silent backend, a stale serial plot, and the timeline
+    with collapsed repeats (issues 11 and 12)."""
+    import json
+
+    from intelivision_desktop.app.cli import build_parser
+    from intelivision_desktop.app.controller import SessionController
+    from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.io.resources import demo_recording
+    from intelivision_desktop.ui.main_window import MainWindow
+    from scripts.fake_board import FakeBoard
+    from tests.integration.backends import SocketIOBackend
+
+    window = MainWindow(demo_sources())
+    window.resize(*size)
+    window.move(40, 40)
+    window.show()
+    ctl = SessionController(window, build_parser().parse_args([]), None)
+    save = _x11_saver(window, out)
+
+    def only(dock: object) -> None:
+        for d in window.docks:
+            if d is not dock:
+                d.hide()
+        dock.show()  # type: ignore[attr-defined]
+        dock.raise_()  # type: ignore[attr-defined]
+
+    # 1. a backend that drops every frame: recorded timestamps on the wire (stamp=source)
+    async with SocketIOBackend() as backend:
+        await ctl.start(f"replay://{demo_recording('car_and_dog')}?loop=1")
+        ctl.use_backend(f"{backend.url}?stamp=source", {})
+        only(window.backend_dock)
+        link = ctl.session.analyzer  # type: ignore[union-attr]
+        await until(lambda: bool(getattr(getattr(link, "stats", None), "silent", "")), 60)
+        await asyncio.sleep(2.0)
+        save("backend-silent")
+        ctl.use_rules()
+        await ctl.stop()
+
+    # 2. a serial board that stops sending: the plot says since when
+    with FakeBoard(fmt="arduino", channels=4, rate=50) as board:
+        window.request_source(f"serial://{board.path}")
+        await until(lambda: ctl.session is not None and "serial" in ctl.session.source.url)
+        for d in window.docks:
+            d.hide()
+        await asyncio.sleep(6.0)
+        board.pause()
+        await asyncio.sleep(5.0)
+        save("serial-stale")
+        await ctl.stop()
+
+    # 3. the same phrase again and again (distance changing): one row with a count
+    tmp = Path(tempfile.mkdtemp(prefix="iv-repeats-")) / "repeats.jsonl"
+    rows = []
+    for i in range(200):
+        near = "1.2m" if (i // 10) % 2 else "1.8m"
+        person = {"posicion": "frente", "distancia": near, "expresion": "feliz", "gesto": "ninguno"}
+        if i >= 150:
+            person = {**person, "posicion": "izquierda"}
+        rows.append({"timestamp": 1767000000000 + 200 * i, "personas": [person], "objetos": []})
+    tmp.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    await ctl.start(f"replay://{tmp}?speed=4")
+    await until(lambda: window.timeline.model.rowCount() >= 2, 60)
+    await asyncio.sleep(3.0)
+    save("timeline-repeats")
+    await ctl.shutdown()
+    window.confirm_quit = False
+    window.close()
+
+
+def _x11_saver(window: object, out: Path) -> Callable[[str], None]:
+    import shutil
+    import subprocess
+
+    from PySide6.QtGui import QGuiApplication
+
+    def save(name: str) -> None:
+        window.plots.redraw()  # type: ignore[attr-defined]
+        path = out / f"{name}.png"
+        g = window.frameGeometry()  # type: ignore[attr-defined]
+        if shutil.which("import") and QGuiApplication.platformName() == "xcb":
+            full = out / f".root-{name}.png"
+            subprocess.run(["import", "-window", "root", str(full)], check=True)
+            crop = f"{g.width()}x{g.height()}+{g.x()}+{g.y()}"
+            subprocess.run(["convert", str(full), "-crop", crop, "+repage", str(path)], check=True)
+            full.unlink()
+        else:
+            window.grab().save(str(path))  # type: ignore[attr-defined]
+        sys.stdout.write(f"{path}\n")
+
+    return save
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     ap.add_argument("--size", default="1280x760", help="window size, logical pixels")
     ap.add_argument("--docks", action="store_true", help="each dock open at 1280×800 (X11)")
+    ap.add_argument(
+        "--extras", action="store_true", help="silent backend, stale plot, repeats (X11)"
+    )
     args = ap.parse_args()
-    if args.docks and args.size == "1280x760":
+    if (args.docks or args.extras) and args.size == "1280x760":
         args.size = "1280x800"
     w, h = (int(x) for x in args.size.split("x"))
     home = Path(tempfile.mkdtemp(prefix="iv-shots-"))
@@ -214,7 +315,12 @@ def main() -> int:
     from intelivision_desktop.app.gui import make_app
 
     make_app()
-    if args.docks:
+    if args.extras:
+        sys.path.insert(0, str(ROOT))  # scripts.fake_board, tests.integration.backends
+        app = QApplication.instance()
+        app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
+        asyncio.run(shoot_extras(args.out.resolve(), (w, h)), loop_factory=qasync.QEventLoop)
+    elif args.docks:
         sys.path.insert(0, str(ROOT))  # scripts.fake_board
         app = QApplication.instance()
         app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]

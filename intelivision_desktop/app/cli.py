@@ -21,15 +21,7 @@ from urllib.parse import urlencode
 
 from intelivision_desktop import __version__
 from intelivision_desktop.app.settings import Options
-from intelivision_desktop.app.wiring import (  # noqa: F401 - the others re-exported for now
-    CliError,
-    analysis_config,
-    analyzer_window,
-    build_session,
-    check_port_free,
-    link_options,
-    url_problem,
-)
+from intelivision_desktop.app.wiring import CliError, build_session, url_problem
 from intelivision_desktop.core.redact import redact
 from intelivision_desktop.core.session import DEFAULT_HISTORY_S
 

@@ -14,14 +14,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from intelivision_desktop.app import pairing
-from intelivision_desktop.app.cli import (
+from intelivision_desktop.app.diagnostics import about_versions, diagnostics_text, folders
+from intelivision_desktop.app.i18n import LANGUAGE_NAMES, available_languages
+from intelivision_desktop.app.settings import Options, SettingsError, SettingsStore
+from intelivision_desktop.app.wiring import (
     CliError,
     analysis_config,
     analyzer_window,
     build_session,
 )
-from intelivision_desktop.app.diagnostics import diagnostics_text
-from intelivision_desktop.app.settings import Options, SettingsError, SettingsStore
 from intelivision_desktop.core.redact import redact
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
@@ -84,6 +85,7 @@ class SessionController:
         window.export_done.connect(self._on_export_done)
         window.new_token_requested.connect(self.new_pairing_token)
         window.alias_changed.connect(self._on_alias_changed)
+        window.set_languages({c: LANGUAGE_NAMES.get(c, c) for c in available_languages()})
         window.set_language_choice(self.options.language)
         window.language_chosen.connect(self.choose_language)
 
@@ -91,20 +93,20 @@ class SessionController:
 
     def _apply_options(self) -> None:
         o, w = self.options, self.window
-        idx = w.history_combo.findData(o.history_s)
+        # 0 in the settings file is "all history" (None in the combo)
+        idx = w.history_combo.findData(o.history_s if o.history_s else None)
         if idx >= 0:
             w.history_combo.setCurrentIndex(idx)
         w.follow_action.setChecked(o.follow_live)
         w.speaker.set_rate(o.speech_rate)
         w.speaker.set_volume(o.speech_volume)
+        w.speaker.set_repeat_quiet(o.speech_repeat_quiet_s)
         if o.speech_enabled:
             w.speaker.set_enabled(True)  # stays off, with the reason shown, if unavailable
         w.serve_port = o.serve_port
         w.export_folder = o.export_folder
         w.export_everything = o.export_range == "all"
-        aliases = getattr(o, "device_aliases", None)  # when the settings file keeps them
-        if isinstance(aliases, dict):
-            w.names.aliases.update({str(k): str(v) for k, v in aliases.items()})
+        w.names.aliases.update(o.device_aliases)
         if o.source_url.startswith("replay://"):
             w.recent_folder = str(Path(o.source_url.removeprefix("replay://")).parent)
         c = w.connection
@@ -149,10 +151,8 @@ class SessionController:
         )
 
     def _on_alias_changed(self, _key: str, _alias: str) -> None:
-        """Keep the aliases when the settings file has a place for them (``device_aliases``);
-        until then they last as long as the window."""
-        if "device_aliases" in getattr(type(self.options), "__dataclass_fields__", {}):
-            self.remember(device_aliases=dict(self.window.names.aliases))
+        """The operator named a device: the settings file keeps it."""
+        self.remember(device_aliases=dict(self.window.names.aliases))
 
     # --- pairing ---------------------------------------------------------------------------
 
@@ -201,8 +201,7 @@ class SessionController:
 
     def _on_history_chosen(self, i: int) -> None:
         secs = self.window.history_combo.itemData(i)
-        if secs is not None:  # "everything" is not a number the settings file keeps
-            self.remember(history_s=float(secs))
+        self.remember(history_s=0.0 if secs is None else float(secs))  # 0: all of it
 
     def _on_export_done(self, folder: str, everything: bool) -> None:
         self.window.export_folder = folder
@@ -249,7 +248,9 @@ class SessionController:
         )
 
     def show_about(self) -> None:
-        dialog = AboutDialog(self.diagnostics, self.window)
+        dialog = AboutDialog(
+            self.diagnostics, self.window, versions=about_versions(), folders=folders()
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal, without a nested event loop inside the asyncio loop
         self.about_dialog = dialog

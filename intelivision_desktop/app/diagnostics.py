@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from intelivision_desktop import __version__
+from intelivision_desktop import APP_TITLE, __version__
 from intelivision_desktop.app.logs import APP_NAME, latest_log_file, log_dir
 from intelivision_desktop.app.settings import config_dir, settings_path
 from intelivision_desktop.core.redact import redact
@@ -25,7 +25,6 @@ from intelivision_desktop.io.resources import recordings_dir
 if TYPE_CHECKING:
     from intelivision_desktop.core.session import Session
 
-APP_TITLE = "InteliVision Desktop"
 NOT_INSTALLED = "not installed"
 LOG_TAIL_LINES = 50
 MAX_LINE_CHARS = 400
@@ -94,6 +93,11 @@ def current_log_file() -> Path:
 
 
 recordings_folder = recordings_dir
+
+
+def about_versions() -> list[tuple[str, str | None]]:
+    """:func:`versions` as the About dialog takes them (None: not installed)."""
+    return [(name, None if v == NOT_INSTALLED else v) for name, v in versions()]
 
 
 def folders() -> list[tuple[str, Path]]:

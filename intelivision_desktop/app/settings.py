@@ -50,6 +50,7 @@ SCHEMA_VERSION = 1
 SETTINGS_FILE = "settings.json"
 CONFIG_DIR_ENV = "INTELIVISION_CONFIG_DIR"
 
+
 def strip_secret_params(url: str) -> str:
     """``url`` without secret query parameters or a password in its user part."""
     try:

@@ -263,9 +263,7 @@ class RecordingParser:
         for name, raw in values.items():
             col = _number_array(raw, f"samples.values.{name:.40}")
             if len(col) != len(t):
-                raise FrameError(
-                    f"samples.values.{name:.40}: {len(col)} values for {len(t)} times"
-                )
+                raise FrameError(f"samples.values.{name:.40}: {len(col)} values for {len(t)} times")
             col[np.isinf(col)] = np.nan
             columns[name] = col
         return SampleBlock(device, t, columns)

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intelivision_desktop import __version__
-from intelivision_desktop.app import diagnostics
+from intelivision_desktop import APP_TITLE, __version__
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ LICENCE = "MIT"
 """Likewise pyproject.toml's ``license``."""
 VERSION_ROWS_PER_COLUMN = 8
 FOLDER_NAMES = {
-    # the names diagnostics.folders() gives, as the dialog shows them
+    # the names app.diagnostics.folders() gives, as the dialog shows them
     "Recordings": QT_TRANSLATE_NOOP("AboutDialog", "Recordings"),
     "Logs": QT_TRANSLATE_NOOP("AboutDialog", "Logs"),
     "Settings": QT_TRANSLATE_NOOP("AboutDialog", "Settings"),
@@ -62,25 +61,28 @@ def _selectable(text: str, parent: QWidget, name: str) -> QLabel:
 class AboutDialog(QDialog):
     """Name, version, licence, component versions, folders, and "Copy diagnostics".
 
-    ``diagnostics`` returns the text to copy (the caller binds the session, e.g.
-    ``lambda: diagnostics_text(controller.session)``); ``folders`` defaults to
-    :func:`diagnostics.folders`; ``open_url`` defaults to ``QDesktopServices.openUrl``.
+    What it shows is handed to it by ``app/`` (the ui layer does not reach up): the text to
+    copy (``diagnostics_text``, bound to the session by the caller), the component
+    ``versions`` (None: not installed) and the ``folders``; ``open_url`` defaults to
+    ``QDesktopServices.openUrl``.
     """
 
     def __init__(
         self,
-        diagnostics_text: Callable[[], str] | None = None,
+        diagnostics_text: Callable[[], str],
         parent: QWidget | None = None,
         *,
-        folders: Sequence[tuple[str, Path]] | None = None,
+        versions: Sequence[tuple[str, str | None]],
+        folders: Sequence[tuple[str, Path]],
         open_url: Callable[[QUrl], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("AboutDialog")
-        self.setWindowTitle(self.tr("About {app}").format(app=diagnostics.APP_TITLE))
-        self._diagnostics = diagnostics_text or (lambda: diagnostics.diagnostics_text(None))
+        self.setWindowTitle(self.tr("About {app}").format(app=APP_TITLE))
+        self._diagnostics = diagnostics_text
         self._open_url = open_url or QDesktopServices.openUrl
-        self.folders = list(folders if folders is not None else diagnostics.folders())
+        self.versions = list(versions)
+        self.folders = list(folders)
 
         layout = QVBoxLayout(self)
         layout.addLayout(self._header())
@@ -124,7 +126,7 @@ class AboutDialog(QDialog):
             art.setAlignment(Qt.AlignmentFlag.AlignTop)
             row.addWidget(art)
         text = QVBoxLayout()
-        self.title = _selectable(diagnostics.APP_TITLE, self, "aboutTitle")
+        self.title = _selectable(APP_TITLE, self, "aboutTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
@@ -154,12 +156,12 @@ class AboutDialog(QDialog):
         grid = QGridLayout(box)
         grid.setHorizontalSpacing(self.fontMetrics().horizontalAdvance("M") * 2)
         self.version_labels: dict[str, QLabel] = {}
-        for i, (name, version) in enumerate(diagnostics.versions()):
+        for i, (name, version) in enumerate(self.versions):
             col, row = divmod(i, VERSION_ROWS_PER_COLUMN)
             key = QLabel(name, box)
-            shown = self.tr("not installed") if version == diagnostics.NOT_INSTALLED else version
+            shown = self.tr("not installed") if version is None else version
             value = _selectable(shown, box, f"version_{name}")
-            if version == diagnostics.NOT_INSTALLED:
+            if version is None:
                 value.setEnabled(False)  # greyed: optional parts
             grid.addWidget(key, row, col * 2)
             grid.addWidget(value, row, col * 2 + 1)

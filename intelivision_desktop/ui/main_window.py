@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, QSize, Qt, QTimer, Signal
@@ -260,6 +260,9 @@ class MainWindow(QMainWindow):
         self._build_speech_action()
         self._build_menus()
         self.plots.follow_changed.connect(self.follow_action.setChecked)
+        # one "Follow live" for the window: the timeline's jump-to-live and the plots' follow
+        self.follow_action.toggled.connect(self.timeline.follow_live)
+        self.timeline.following_changed.connect(self.follow_action.setChecked)
         self.serve_port = SERVE_PORT
         self.export_folder = ""
         self.export_everything = False
@@ -494,30 +497,34 @@ class MainWindow(QMainWindow):
 
     def _build_language_menu(self, view: QMenu) -> None:
         """View → Language: the system's, or one of the shipped languages (each in its own
-        words); the choice is kept and applies at the next start."""
-        from intelivision_desktop.app.i18n import LANGUAGE_NAMES, available_languages
-
+        words, handed over by the app: :meth:`set_languages`); the choice is kept and applies
+        at the next start."""
         menu = view.addMenu(self.tr("&Language"))
         menu.setObjectName("languageMenu")
         menu.setToolTipsVisible(True)
-        tip = self.tr("The language changes the next time the app starts.")
-        menu.menuAction().setToolTip(tip)
-        group = QActionGroup(self)
-        group.setExclusive(True)
+        menu.menuAction().setToolTip(self.tr("The language changes the next time the app starts."))
+        self._language_group = QActionGroup(self)
+        self._language_group.setExclusive(True)
         self.language_actions: dict[str, QAction] = {}
-        choices = [("", self.tr("System language"))]
-        choices += [(code, LANGUAGE_NAMES.get(code, code)) for code in available_languages()]
-        for code, label in choices:
-            a = menu.addAction(label)
-            a.setObjectName(f"language_{code or 'system'}")
-            a.setCheckable(True)
-            a.setData(code)
-            a.setToolTip(tip)
-            group.addAction(a)
-            a.triggered.connect(lambda _on=False, c=code: self.language_chosen.emit(c))
-            self.language_actions[code] = a
-        self.language_actions[""].setChecked(True)
         self.language_menu = menu
+        self._add_language("", self.tr("System language"))
+        self.language_actions[""].setChecked(True)
+
+    def _add_language(self, code: str, label: str) -> None:
+        a = self.language_menu.addAction(label)
+        a.setObjectName(f"language_{code or 'system'}")
+        a.setCheckable(True)
+        a.setData(code)
+        a.setToolTip(self.tr("The language changes the next time the app starts."))
+        self._language_group.addAction(a)
+        a.triggered.connect(lambda _on=False, c=code: self.language_chosen.emit(c))
+        self.language_actions[code] = a
+
+    def set_languages(self, names: Mapping[str, str]) -> None:
+        """The shipped languages, code → its name in its own words (from the app)."""
+        for code, label in names.items():
+            if code and code not in self.language_actions:
+                self._add_language(code, label)
 
     def set_language_choice(self, code: str) -> None:
         """Check the language menu's entry for ``code`` (``""``: the system's); emits no

@@ -59,6 +59,8 @@ FORMATS = (
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SerialPanel", text)
+
+
 RESCAN_MS = 1000
 
 
@@ -195,8 +197,9 @@ class SerialPanel(QWidget):
         """Start a port scan in a worker thread unless one is running."""
         if self._scan_thread is not None and self._scan_thread.is_alive():
             return
-        self._scan_thread = threading.Thread(target=self._scan_worker, name="serial-port-scan",
-                                             daemon=True)
+        self._scan_thread = threading.Thread(
+            target=self._scan_worker, name="serial-port-scan", daemon=True
+        )
         self._scan_thread.start()
         if not self._poll.isActive():
             self._poll.start()
@@ -374,4 +377,3 @@ class SerialPanel(QWidget):
 
     def _on_control_lines(self) -> None:
         self.control_lines.emit(self.dtr_box.isChecked(), self.rts_box.isChecked())
-

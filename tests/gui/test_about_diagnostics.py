@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from intelivision_desktop import __version__
 from intelivision_desktop.app import diagnostics
-from intelivision_desktop.app.diagnostics import diagnostics_text, versions
+from intelivision_desktop.app.diagnostics import about_versions, diagnostics_text, versions
 from intelivision_desktop.ui import about
 from intelivision_desktop.ui.about import AboutDialog
 
@@ -30,7 +30,7 @@ def folders(tmp_path: Path) -> list[tuple[str, Path]]:
 def test_the_dialog_shows_name_version_licence_and_every_component(
     qtbot: QtBot, tmp_path: Path, repo_root: Path
 ) -> None:
-    dialog = AboutDialog(folders=folders(tmp_path))
+    dialog = AboutDialog(lambda: "", versions=about_versions(), folders=folders(tmp_path))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -72,7 +72,7 @@ def test_each_folder_is_shown_with_an_open_button(qtbot: QtBot, tmp_path: Path) 
         return True
 
     places = folders(tmp_path)
-    dialog = AboutDialog(folders=places, open_url=open_url)
+    dialog = AboutDialog(lambda: "", versions=about_versions(), folders=places, open_url=open_url)
     qtbot.addWidget(dialog)
     for name, path in places:
         assert dialog.findChild(QLabel, f"folderPath_{name}").text() == str(path)
@@ -86,13 +86,23 @@ def test_each_folder_is_shown_with_an_open_button(qtbot: QtBot, tmp_path: Path) 
 def test_a_folder_that_cannot_be_opened_is_said(qtbot: QtBot, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    dialog = AboutDialog(folders=[("Logs", blocker / "logs")], open_url=lambda _u: False)
+    dialog = AboutDialog(
+        lambda: "",
+        versions=about_versions(),
+        folders=[("Logs", blocker / "logs")],
+        open_url=lambda _u: False,
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.folder_buttons["Logs"].click()
     assert dialog.status.isVisible()
     assert "Cannot create" in dialog.status.text()
-    dialog2 = AboutDialog(folders=[("Logs", tmp_path / "logs")], open_url=lambda _u: False)
+    dialog2 = AboutDialog(
+        lambda: "",
+        versions=about_versions(),
+        folders=[("Logs", tmp_path / "logs")],
+        open_url=lambda _u: False,
+    )
     qtbot.addWidget(dialog2)
     dialog2.show()
     dialog2.findChild(QPushButton, "openFolder_Logs").click()
@@ -110,7 +120,7 @@ def test_copy_diagnostics_puts_the_report_on_the_clipboard(qtbot: QtBot, tmp_pat
 
     clipboard = QGuiApplication.clipboard()
     clipboard.setText("before")
-    dialog = AboutDialog(report, folders=folders(tmp_path))
+    dialog = AboutDialog(report, versions=about_versions(), folders=folders(tmp_path))
     qtbot.addWidget(dialog)
     dialog.show()
     assert made == []  # built when asked, with the state of that moment
@@ -135,7 +145,7 @@ def test_a_failing_report_is_shown_and_the_clipboard_left_alone(qtbot: QtBot) ->
 
     clipboard = QGuiApplication.clipboard()
     clipboard.setText("before")
-    dialog = AboutDialog(broken, folders=[])
+    dialog = AboutDialog(broken, versions=about_versions(), folders=[])
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.copy_button.click()
@@ -144,7 +154,7 @@ def test_a_failing_report_is_shown_and_the_clipboard_left_alone(qtbot: QtBot) ->
 
 
 def test_close_rejects(qtbot: QtBot) -> None:
-    dialog = AboutDialog(folders=[])
+    dialog = AboutDialog(lambda: "", versions=about_versions(), folders=[])
     qtbot.addWidget(dialog)
     dialog.show()
     with qtbot.waitSignal(dialog.rejected, timeout=2000):

@@ -282,6 +282,7 @@ class _Replay:
 def test_no_english_in_the_dialogs_and_panels(
     spanish: str, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from intelivision_desktop.app.diagnostics import about_versions
     from intelivision_desktop.ui.about import AboutDialog
     from intelivision_desktop.ui.bedrock_dialog import BedrockDialog
     from intelivision_desktop.ui.connection_panel import ConnectionPanel
@@ -295,6 +296,7 @@ def test_no_english_in_the_dialogs_and_panels(
 
     about = AboutDialog(
         lambda: "diagnostics\nline 2",
+        versions=about_versions(),
         folders=[("Recordings", tmp_path / "rec"), ("Logs", tmp_path / "log")],
     )
     about.copy_diagnostics()
@@ -497,12 +499,15 @@ def test_the_language_menu_keeps_the_choice_for_the_next_start(
 
 
 def _about_png(qapp: QApplication, lang: str, folder: Path) -> QImage:
+    from intelivision_desktop.app.diagnostics import about_versions
     from intelivision_desktop.ui.about import AboutDialog
 
     i18n.install_translators(qapp, lang)
     try:
         d = AboutDialog(
-            lambda: "", folders=[("Recordings", folder / "rec"), ("Logs", folder / "log")]
+            lambda: "",
+            versions=about_versions(),
+            folders=[("Recordings", folder / "rec"), ("Logs", folder / "log")],
         )
         d.resize(720, 420)
         d.show()

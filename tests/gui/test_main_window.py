@@ -387,8 +387,10 @@ def test_serve_mode_keeps_the_pairing_token_across_launches(
         window.token_action.trigger()
         answer(window, agree=True)  # devices must pair again: asked first
         await wait_until(
-            lambda: ctl.session is not None
-            and getattr(ctl.session.source, "token", None) not in (None, tokens[0])
+            lambda: (
+                ctl.session is not None
+                and getattr(ctl.session.source, "token", None) not in (None, tokens[0])
+            )
         )
         tokens.append(ctl.session.source.token)  # type: ignore[union-attr]
         await ctl.shutdown()

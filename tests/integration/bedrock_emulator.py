@@ -166,9 +166,7 @@ class Reply:
     """After the frames, keep the connection open and silent until the emulator stops."""
 
     @classmethod
-    def agent(
-        cls, *texts: str, traces: Sequence[str] = (), delay_s: float = 0.0
-    ) -> Reply:
+    def agent(cls, *texts: str, traces: Sequence[str] = (), delay_s: float = 0.0) -> Reply:
         """InvokeAgent: the traces first, then one chunk per text."""
         frames: list[bytes | Pause] = [trace(t) for t in traces]
         frames += [chunk(t) for t in texts]

@@ -106,8 +106,14 @@ def emu(aws_env: None) -> Iterator[BedrockEmulator]:
 
 
 def agent_url(**opts: str) -> str:
-    q = {"agent_id": AGENT, "alias_id": ALIAS, "retries": "0", "timeout": "3",
-         "connect_timeout": "1", **opts}
+    q = {
+        "agent_id": AGENT,
+        "alias_id": ALIAS,
+        "retries": "0",
+        "timeout": "3",
+        "connect_timeout": "1",
+        **opts,
+    }
     return "embedded://bedrock-agent?" + "&".join(f"{k}={v}" for k, v in q.items())
 
 
@@ -257,18 +263,14 @@ def test_agent_chunks_make_a_description_and_boto3_sent_the_prompt(emu: BedrockE
 
     (req,) = emu.requests
     assert req.operation == "InvokeAgent"
-    assert req.path == (
-        f"/agents/{AGENT}/agentAliases/{ALIAS}/sessions/{analyzer.session_id}/text"
-    )
+    assert req.path == (f"/agents/{AGENT}/agentAliases/{ALIAS}/sessions/{analyzer.session_id}/text")
     body = req.json()
     summary = summarize([frame])
     assert body["inputText"] == build_prompt(summary)
     assert "PERSONAS DETECTADAS:\n- 1x: izquierda; 1.2m, cerca (personal)" in body["inputText"]
     assert body["enableTrace"] is False
     assert body["endSession"] is False
-    assert req.headers["authorization"].startswith(
-        f"AWS4-HMAC-SHA256 Credential={KEY_ID}/"
-    )
+    assert req.headers["authorization"].startswith(f"AWS4-HMAC-SHA256 Credential={KEY_ID}/")
     assert "/us-east-1/bedrock/aws4_request" in req.headers["authorization"]
     assert d.detail["prompt"] == body["inputText"]
     assert d.detail["bedrock"]["session_id"] == analyzer.session_id
@@ -378,13 +380,12 @@ def test_not_relevant_answers_are_counted_not_shown(emu: BedrockEmulator) -> Non
         Reply.agent("Sin cambios en la escena"),
     )
     analyzer = make(emu)
+
     # The same scene three times: nothing was described, so each window is still relevant.
     def judged(n: int) -> Callable[[Sink], bool]:
         return lambda sink: sink.counts["not_relevant"] >= n
 
-    frames: list[Step] = [
-        person_frame(0), judged(1), person_frame(1), judged(2), person_frame(2)
-    ]
+    frames: list[Step] = [person_frame(0), judged(1), person_frame(1), judged(2), person_frame(2)]
     sink = drive(analyzer, frames, judged(3))
     assert sink.descriptions == []
     assert len(emu.requests) == 3
@@ -412,9 +413,7 @@ def test_a_fallback_is_remembered_as_said(emu: BedrockEmulator) -> None:
         [person_frame(0), described(1), person_frame(1)],
         lambda s: s.counts["not_relevant"] == 1,
     )
-    assert [(d.fallback, d.text) for d in sink.descriptions] == [
-        (True, "Saludo alegre izquierda")
-    ]
+    assert [(d.fallback, d.text) for d in sink.descriptions] == [(True, "Saludo alegre izquierda")]
     assert len(emu.requests) == 1
 
 
@@ -529,9 +528,7 @@ AGENT_STREAM_EXCEPTIONS = [
 def test_agent_stream_exception_falls_back_to_the_rules(
     emu: BedrockEmulator, exception_type: str, kind: str, says: str
 ) -> None:
-    emu.queue(
-        Reply.stream_exception(exception_type, "emulated cause", before=[chunk("Persona ")])
-    )
+    emu.queue(Reply.stream_exception(exception_type, "emulated cause", before=[chunk("Persona ")]))
     analyzer = make(emu)
     frame = person_frame(0)
     sink = drive(analyzer, [frame], lambda s: len(s.descriptions) == 1)
@@ -564,13 +561,13 @@ def test_agent_stream_exception_falls_back_to_the_rules(
 def test_converse_stream_exception_falls_back(
     emu: BedrockEmulator, exception_type: str, kind: str
 ) -> None:
-    emu.queue(
-        Reply.stream_exception(exception_type, before=[message_start(), delta("Coche ")])
-    )
+    emu.queue(Reply.stream_exception(exception_type, before=[message_start(), delta("Coche ")]))
     sink = drive(make(emu, model_url()), [car_frame(0)], lambda s: len(s.descriptions) == 1)
     (d,) = sink.descriptions
     assert (d.fallback, d.text, d.detail["error"]["kind"]) == (
-        True, "coche acercándose derecha", kind
+        True,
+        "coche acercándose derecha",
+        kind,
     )
 
 
@@ -604,8 +601,12 @@ def test_access_denied_names_the_model_permission(emu: BedrockEmulator) -> None:
     ("status", "code", "kind", "says"),
     [
         (429, "ThrottlingException", "throttled", "Throttling: Bedrock is rate-limiting"),
-        (403, "AccessDeniedException", "access_denied",
-         f"AccessDenied: this profile lacks bedrock:InvokeAgent on agent {AGENT}"),
+        (
+            403,
+            "AccessDeniedException",
+            "access_denied",
+            f"AccessDenied: this profile lacks bedrock:InvokeAgent on agent {AGENT}",
+        ),
         (400, "ValidationException", "validation", "Validation: Bedrock rejected the request"),
         (404, "ResourceNotFoundException", "not_found", "ResourceNotFound: agent"),
         (403, "UnrecognizedClientException", "auth", "UnrecognizedClient: AWS rejected"),
@@ -627,8 +628,9 @@ def test_http_error_before_the_stream_falls_back(
 
 def test_retries_recover_from_a_server_error(emu: BedrockEmulator) -> None:
     emu.queue(Reply.http_error(500, "InternalServerException"), Reply.agent("Persona alegre"))
-    sink = drive(make(emu, agent_url(retries="1")), [person_frame(0)],
-                 lambda s: len(s.descriptions) == 1)
+    sink = drive(
+        make(emu, agent_url(retries="1")), [person_frame(0)], lambda s: len(s.descriptions) == 1
+    )
     assert sink.texts == ["Persona alegre"]
     assert sink.descriptions[0].fallback is False
     assert len(emu.requests) == 2

@@ -76,11 +76,13 @@ def run_with(
 def states(session: Session) -> list[tuple[LinkState, str]]:
     out: list[tuple[LinkState, str]] = []
     session.subscribe(
-        lambda e: out.append((e.state, e.detail))
-        if isinstance(e, StateChange)
-        and e.component == "source"
-        and e.state is not LinkState.CONNECTING
-        else None
+        lambda e: (
+            out.append((e.state, e.detail))
+            if isinstance(e, StateChange)
+            and e.component == "source"
+            and e.state is not LinkState.CONNECTING
+            else None
+        )
     )
     return out
 
@@ -101,7 +103,12 @@ def board_link(tmp_path: Path) -> Path:
 def test_url_options() -> None:
     cfg = parse_serial_url("serial:///dev/ttyUSB0?baud=9600&format=csv&dtr=1&rts=0&eol=crlf")
     assert cfg == SerialConfig(
-        port="/dev/ttyUSB0", baud=9600, format=cfg.format, dtr=True, rts=False, eol="crlf",
+        port="/dev/ttyUSB0",
+        baud=9600,
+        format=cfg.format,
+        dtr=True,
+        rts=False,
+        eol="crlf",
         device_id="ttyUSB0",
     )
     assert cfg.format.value == "csv"
@@ -295,7 +302,7 @@ def test_malformed_and_hostile_lines_are_counted_and_the_rest_kept() -> None:
     hostile = [
         b"#@! not a reading",
         b"\x00\xff\xfe\x80garbage",
-        b"{\"broken\": json",
+        b'{"broken": json',
         b"x:1 y:oops",  # one bad field: x kept
         b"z" * (100 * 1024),  # over the 64 KB line cap: cut
         b" ".join(f"c{i}:{i}".encode() for i in range(MAX_CHANNELS + 10)),  # channel cap
@@ -460,8 +467,11 @@ def test_device_disappears_and_comes_back_behind_the_same_path(
     assert gap >= 0.5  # the hole while it was away: one store, one timeline
     # nothing that arrived was lost from the recording, and it replays as samples
     parser = RecordingParser()
-    blocks = [r for line in rec_path.read_text().splitlines()
-              if isinstance(r := parser.feed(line), SampleBlock)]
+    blocks = [
+        r
+        for line in rec_path.read_text().splitlines()
+        if isinstance(r := parser.feed(line), SampleBlock)
+    ]
     assert parser.bad_lines == 0
     assert sum(len(b) for b in blocks) == store.total
 
@@ -474,10 +484,12 @@ def test_device_found_again_by_usb_identity_under_a_new_name() -> None:
         ident = {"device": a.tty_path}
 
         def scan() -> list[PortInfo]:
-            return [PortInfo(ident["device"], "Fake Uno", vid=0x2341, pid=0x0043,
-                             serial_number="SN-42"),
-                    PortInfo("/dev/null-other", "Other", vid=0x2341, pid=0x0043,
-                             serial_number="SN-7")]
+            return [
+                PortInfo(
+                    ident["device"], "Fake Uno", vid=0x2341, pid=0x0043, serial_number="SN-42"
+                ),
+                PortInfo("/dev/null-other", "Other", vid=0x2341, pid=0x0043, serial_number="SN-7"),
+            ]
 
         src = SerialSource(parse_serial_url(f"serial://{a.tty_path}"), scan=scan, retry_s=0.2)
         session = session_for(src)
@@ -649,8 +661,11 @@ def test_recorded_samples_replay_paced_like_frames(tmp_path: Path) -> None:
         run_with(session, scenario)
     original = session.stores[src.device_id]
     parser = RecordingParser()
-    blocks = [r for line in rec.read_text().splitlines()
-              if isinstance(r := parser.feed(line), SampleBlock)]
+    blocks = [
+        r
+        for line in rec.read_text().splitlines()
+        if isinstance(r := parser.feed(line), SampleBlock)
+    ]
     span = (blocks[-1].arrival_ms - blocks[0].arrival_ms) / 1000.0
     assert len(blocks) > 5
 

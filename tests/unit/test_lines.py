@@ -432,8 +432,32 @@ def test_parse_format() -> None:
 # --- fuzzing ----------------------------------------------------------------------------------
 
 TOKENS = st.sampled_from(
-    [b"a", b"b", b"temp", b":", b"=", b",", b";", b" ", b"\t", b"1", b"-2.5", b"1e3", b"nan",
-     b"inf", b"{", b"}", b"[", b"]", b'"', b"\xff", b"\x00", b"personas", b"0x1", b"1_0"]
+    [
+        b"a",
+        b"b",
+        b"temp",
+        b":",
+        b"=",
+        b",",
+        b";",
+        b" ",
+        b"\t",
+        b"1",
+        b"-2.5",
+        b"1e3",
+        b"nan",
+        b"inf",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b'"',
+        b"\xff",
+        b"\x00",
+        b"personas",
+        b"0x1",
+        b"1_0",
+    ]
 )
 STRUCTURED_LINE = st.lists(TOKENS, max_size=30).map(b"".join)
 ANY_LINE = st.binary(max_size=200)
@@ -454,8 +478,10 @@ def check_shape(p: ParsedLines, n_lines: int) -> None:
 
 
 @FUZZ
-@given(lines=st.lists(st.one_of(ANY_LINE, STRUCTURED_LINE), max_size=20),
-       fmt=st.sampled_from(list(LineFormat)))
+@given(
+    lines=st.lists(st.one_of(ANY_LINE, STRUCTURED_LINE), max_size=20),
+    fmt=st.sampled_from(list(LineFormat)),
+)
 def test_fuzz_parser_never_raises(lines: list[bytes], fmt: LineFormat) -> None:
     parser = LineParser(fmt, max_channels=8)
     p = parser.parse(lines, arrival_ms=np.zeros(len(lines)))
@@ -466,8 +492,11 @@ def test_fuzz_parser_never_raises(lines: list[bytes], fmt: LineFormat) -> None:
 
 
 @FUZZ
-@given(data=st.binary(max_size=2000), cuts=st.lists(st.integers(0, 2000), max_size=12),
-       discard=st.booleans())
+@given(
+    data=st.binary(max_size=2000),
+    cuts=st.lists(st.integers(0, 2000), max_size=12),
+    discard=st.booleans(),
+)
 def test_fuzz_splitter_never_raises_and_respects_the_cap(
     data: bytes, cuts: list[int], discard: bool
 ) -> None:
@@ -542,8 +571,9 @@ JSON_LEAF = st.one_of(
 )
 JSON_VALUE = st.recursive(
     JSON_LEAF,
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=5), inner,
-                                                               max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=5), inner, max_size=5)
+    ),
     max_leaves=20,
 )
 

@@ -46,3 +46,26 @@ def test_mypy_strict_on_core_io_and_cloud(repo_root: Path) -> None:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_format_is_kept(repo_root: Path) -> None:
+    ruff = shutil.which("ruff")
+    assert ruff is not None
+    proc = subprocess.run(
+        [
+            ruff,
+            "format",
+            "--check",
+            "--no-cache",
+            "intelivision_desktop",
+            "tests",
+            "scripts",
+            "benchmarks",
+            "packaging",
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

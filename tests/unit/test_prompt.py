@@ -62,14 +62,14 @@ def test_prompt_with_people_and_objects() -> None:
                 ),
                 6,
             ),
-            PersonGroup(
-                Person(position="frente", distance=Distance("3.0m+", 3.0, True)), 2
-            ),
+            PersonGroup(Person(position="frente", distance=Distance("3.0m+", 3.0, True)), 2),
         ),
         objects=(
             ObjectGroup(
                 DetectedObject(
-                    kind="coche", movement="se_acerca", direction="derecha",
+                    kind="coche",
+                    movement="se_acerca",
+                    direction="derecha",
                     distance=Distance("2.0m", 2.0),
                 ),
                 3,

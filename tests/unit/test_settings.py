@@ -561,7 +561,10 @@ def test_stripping_leaves_urls_without_secrets_untouched() -> None:
 def test_device_aliases_are_kept_and_bad_ones_dropped(tmp_path: Path) -> None:
     store = SettingsStore(tmp_path / "settings.json")
     store.save(Options(device_aliases={"ua:Mozilla/5.0 (iPhone)": "Ana's phone", "sio-1": "Board"}))
-    assert store.load().device_aliases == {"ua:Mozilla/5.0 (iPhone)": "Ana's phone", "sio-1": "Board"}
+    assert store.load().device_aliases == {
+        "ua:Mozilla/5.0 (iPhone)": "Ana's phone",
+        "sio-1": "Board",
+    }
     doc = json.loads((tmp_path / "settings.json").read_text())
     doc["options"]["device_aliases"] = {"ok": "Fine", "long": "x" * 41, "num": 3, "": "empty"}
     (tmp_path / "settings.json").write_text(json.dumps(doc))
