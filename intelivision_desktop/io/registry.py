@@ -1,8 +1,10 @@
 """Sources and analyzers chosen by URL: the one language of the CLI, the settings and tests.
 
-Sources: ``demo://``, ``replay://PATH?speed=1&loop=0``, ``fake://SCENE?seed=1&speed=1``, or a
-plain path to a recording. Analyzers: ``embedded://rules``, ``http(s)://…`` (a Socket.IO
-backend), ``ws(s)://…`` (an API Gateway WebSocket backend).
+Sources: ``demo://``, ``replay://PATH?speed=1&loop=0``, ``fake://SCENE?seed=1&speed=1``,
+``observe+ws(s)://HOST/PATH?token=…`` (a deployment's fleet), or a plain path to a recording.
+Analyzers: ``embedded://rules``, ``http(s)://…`` (a Socket.IO backend), ``ws(s)://…`` (an API
+Gateway WebSocket backend), ``remote://`` (a fleet's deployment describes; see
+:func:`analyzer_for`).
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ def open_source(url: str) -> Source:
     if "://" not in url:
         path = Path(url).expanduser()
         if path.is_file():
-            return ReplaySource(path)
+            from intelivision_desktop.io.observer import FleetReplaySource, is_fleet_recording
+
+            return FleetReplaySource(path) if is_fleet_recording(path) else ReplaySource(path)
         raise UrlError(
             f"{url!r} is neither a source URL (demo://, replay://PATH, fake://SCENE) "
             "nor a readable recording file"
@@ -79,7 +83,10 @@ def open_source(url: str) -> Source:
         anchor = p.get("anchor", "recording")
         if anchor not in ("recording", "now"):
             raise UrlError("anchor must be 'recording' or 'now'")
-        return ReplaySource(
+        from intelivision_desktop.io.observer import FleetReplaySource, is_fleet_recording
+
+        kind = FleetReplaySource if is_fleet_recording(path) else ReplaySource
+        return kind(
             path,
             url=url,
             speed=_speed(p.get("speed")),
@@ -116,6 +123,13 @@ def open_source(url: str) -> Source:
             return serial_source_from_url(url)
         except ValueError as exc:
             raise UrlError(str(exc)) from None
+    if scheme in ("observe+ws", "observe+wss"):
+        from intelivision_desktop.io.observer import ObserverSource
+
+        try:
+            return ObserverSource(url)
+        except ValueError as exc:
+            raise UrlError(str(exc)) from None
     if scheme == "serve":
         from intelivision_desktop.io.server import server_from_url
 
@@ -125,8 +139,25 @@ def open_source(url: str) -> Source:
             raise UrlError(str(exc)) from None
     raise UrlError(
         f"unknown source scheme {scheme!r} in {url!r}; use demo://, replay://, fake://, "
-        "serial://PORT, socket://HOST:PORT, serve://HOST:PORT"
+        "serial://PORT, socket://HOST:PORT, serve://HOST:PORT, observe+wss://HOST/STAGE"
     )
+
+
+DEFAULT_ANALYZER = "embedded://rules"
+
+
+def is_observer_url(url: str) -> bool:
+    """A fleet source (``observe+ws(s)://``): the deployment describes, not the desktop."""
+    return url.strip().lower().startswith(("observe+ws://", "observe+wss://"))
+
+
+def analyzer_for(source_url: str, analyzer_url: str) -> str:
+    """The analyzer a source goes with: ``remote://`` for a fleet source when the analyzer is
+    the default one (the deployment describes its devices; the rules would describe its
+    windows a second time), ``analyzer_url`` otherwise."""
+    if is_observer_url(source_url) and analyzer_url.strip() in ("", DEFAULT_ANALYZER):
+        return "remote://"
+    return analyzer_url
 
 
 def _pop_query(url: str, name: str) -> tuple[str, str | None]:
@@ -167,6 +198,10 @@ def open_analyzer(
             return BackendLink(LinkOptions(url=url, **opts), config)
         except (TypeError, ValueError) as exc:
             raise UrlError(f"{url}: {exc}") from None
+    if scheme == "remote":
+        from intelivision_desktop.io.observer import RemoteAnalyzer
+
+        return RemoteAnalyzer()
     if scheme == "embedded":
         kind = (parts.netloc + parts.path).strip("/") or "rules"
         if kind == "rules":
