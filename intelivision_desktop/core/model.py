@@ -249,6 +249,42 @@ class Counters:
     recorded: int = 0
     samples: int = 0
     """Raw numeric samples (serial devices)."""
+    alerts: int = 0
+    """Alerts raised."""
 
 
-Event = FrameBatch | SampleBatch | Description | StateChange | Problem | Rewound
+class AlertKind(enum.StrEnum):
+    """What an alert is about."""
+
+    SILENT = "silent"
+    """A device sent nothing for longer than the threshold."""
+    CAMERA_OFF = "camera_off"
+    """A device says its camera is inactive (``cameraActive: false``)."""
+    LATENCY = "latency"
+    """A description took longer than the threshold."""
+    FALLBACK_RATE = "fallback_rate"
+    """Too many of a device's recent descriptions came from the fallback rules."""
+    AI_ERRORS = "ai_errors"
+    """The AI service (Bedrock) is failing."""
+    DANGER = "danger"
+    """An object approaching close by, or a vehicle crossing in front."""
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something an operator should act on, raised once per episode by the alert rules."""
+
+    kind: AlertKind
+    device_id: str
+    """The device concerned; empty when the alert is not about one device (AI errors)."""
+    t_ms: float
+    """Session-clock time at which the alert was raised."""
+    message: str
+    """One English sentence for the operator."""
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    """Numbers behind the alert (threshold, measured value, object …), JSON-safe."""
+    key: str = ""
+    """De-duplication key: one alert per key per episode."""
+
+
+Event = FrameBatch | SampleBatch | Description | StateChange | Problem | Rewound | Alert

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from intelivision_desktop.core.channels import FloatArray
-from intelivision_desktop.core.model import Description, Frame, LinkState
+from intelivision_desktop.core.model import Alert, Description, Frame, LinkState
 
 
 class SourceSink(Protocol):
@@ -90,6 +90,7 @@ class Recorder(Protocol):
         self, device_id: str, t_ms: FloatArray, columns: Mapping[str, FloatArray]
     ) -> None: ...
     def write_description(self, description: Description) -> None: ...
+    def write_alert(self, alert: Alert) -> None: ...
     def close(self) -> None: ...
 
 

@@ -10,6 +10,13 @@ with its arrival time ``t`` (epoch ms on the session clock)::
      "source":"rules","fallback":false,"latency_ms":0.1,"window_start":…,"window_end":…,
      "dataUsed":{…}}
     {"type":"samples","device":"ttyACM0","t":[…],"values":{"a0":[…],"a1":[…]}}
+    {"type":"alert","t":…,"device":"demo","kind":"danger","message":"Danger near demo: …",
+     "key":"danger:demo:perro","detail":{…}}
+
+Alert records are read back as :class:`~intelivision_desktop.core.model.Alert` into the
+parser's :attr:`RecordingParser.alerts` (``feed`` returns None for them, so readers that know
+only frames, samples and descriptions go on unchanged). A replay does not re-emit them: its
+session's own alert rules judge the replayed frames again.
 
 The parser also accepts a plain JSON Lines file of wire frames (one ``sensor-data`` object
 per line, no ``type``), timed by their ``timestamp``. A garbled or truncated line is counted
@@ -38,7 +45,7 @@ from intelivision_desktop.core.codec import (
     json_safe,
     loads_strict,
 )
-from intelivision_desktop.core.model import Description, Frame
+from intelivision_desktop.core.model import Alert, AlertKind, Description, Frame
 
 FORMAT = "intelivision-recording"
 FORMAT_VERSION = 1
@@ -166,6 +173,22 @@ def description_line(d: Description) -> str:
     return dumps(rec)
 
 
+def alert_line(a: Alert) -> str:
+    """An alert record (``detail`` through :func:`json_safe`). ValueError if its time is not
+    finite."""
+    return dumps(
+        {
+            "type": "alert",
+            "t": a.t_ms,
+            "device": json_safe(a.device_id),
+            "kind": a.kind.value,
+            "message": json_safe(a.message),
+            "key": json_safe(a.key),
+            "detail": json_safe(dict(a.detail)),
+        }
+    )
+
+
 def _opt_float(v: Any, what: str) -> float | None:
     if v is None:
         return None
@@ -185,6 +208,7 @@ class RecordingParser:
     """Turns recording lines into records, counting (not raising on) bad lines."""
 
     MAX_ERRORS_KEPT = 20
+    MAX_ALERTS_KEPT = 10_000
 
     def __init__(self, default_device: str = "replay") -> None:
         self.default_device = default_device
@@ -194,6 +218,10 @@ class RecordingParser:
         self.errors: list[str] = []
         """The first few problems, as ``line N: message``."""
         self._last_plain_ms: float | None = None
+        self.alerts: list[Alert] = []
+        """Alert records read, in file order (the first MAX_ALERTS_KEPT)."""
+        self.alerts_read = 0
+        """Alert records read, all of them."""
 
     def _bad(self, message: str) -> None:
         self.bad_lines += 1
@@ -201,7 +229,8 @@ class RecordingParser:
             self.errors.append(f"line {self.line_no}: {message}")
 
     def feed(self, line: str | bytes) -> Record | None:
-        """Parse one line. Returns None for blank or bad lines (bad ones are counted)."""
+        """Parse one line. Returns None for blank or bad lines (bad ones are counted) and for
+        alert lines (kept in :attr:`alerts`)."""
         self.line_no += 1
         if not line.strip():
             return None
@@ -212,7 +241,7 @@ class RecordingParser:
             self._bad(str(exc))
             return None
 
-    def _record(self, obj: Any) -> Record:
+    def _record(self, obj: Any) -> Record | None:
         if not isinstance(obj, dict):
             raise FrameError(f"expected a JSON object, got {type(obj).__name__}")
         kind = obj.get("type")
@@ -229,6 +258,12 @@ class RecordingParser:
             return self._description(obj)
         if kind == "samples":
             return self._samples(obj)
+        if kind == "alert":
+            alert = _alert(obj)
+            self.alerts_read += 1
+            if len(self.alerts) < self.MAX_ALERTS_KEPT:
+                self.alerts.append(alert)
+            return None
         if kind == "header":
             return self._header(obj)
         raise FrameError(f"unknown record type {kind!r:.40}")
@@ -310,6 +345,27 @@ class RecordingParser:
             window_end_ms=_opt_float(obj.get("window_end"), "window_end"),
             detail=detail if isinstance(detail, dict) else {},
         )
+
+
+def _alert(obj: dict[str, Any]) -> Alert:
+    try:
+        kind = AlertKind(str(obj.get("kind")))
+    except ValueError:
+        raise FrameError(f"alert: unknown kind {obj.get('kind')!r:.40}") from None
+    message = obj.get("message")
+    if not isinstance(message, str):
+        raise FrameError("alert: message missing")
+    device = obj.get("device", "")
+    key = obj.get("key", "")
+    detail = obj.get("detail")
+    return Alert(
+        kind=kind,
+        device_id=device if isinstance(device, str) else str(device),
+        t_ms=_time(obj.get("t")),
+        message=message,
+        detail=detail if isinstance(detail, dict) else {},
+        key=key if isinstance(key, str) else "",
+    )
 
 
 def _number_array(raw: Any, what: str) -> FloatArray:

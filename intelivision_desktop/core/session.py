@@ -1,7 +1,9 @@
 """The Session hub: one source, one analyzer, an optional recorder, and listeners.
 
 Every frame is decoded by the source, then here: recorded, stored as channels, handed to the
-analyzer. Descriptions come back, are recorded, kept, and published. Listeners (the Qt
+analyzer. Descriptions come back, are recorded, kept, and published. Alert rules
+(:mod:`~intelivision_desktop.core.alerts`) watch frames, descriptions, problems and time;
+their alerts are counted, kept, recorded and published like the rest. Listeners (the Qt
 adapter, the headless printer, tests) receive typed events synchronously on the loop thread.
 The session owns its tasks; :meth:`run` returns only when all of them have ended.
 """
@@ -13,8 +15,10 @@ import logging
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 
+from intelivision_desktop.core.alerts import AlertConfig, AlertRules
 from intelivision_desktop.core.channels import ChannelStore, FloatArray, derive_channels
 from intelivision_desktop.core.model import (
+    Alert,
     Counters,
     Description,
     Event,
@@ -44,6 +48,9 @@ Listener = Callable[[Event], None]
 DEFAULT_HISTORY_S = 600.0
 CAMERA_MAX_HZ = 10.0
 MAX_DESCRIPTIONS_KEPT = 50_000
+MAX_ALERTS_KEPT = 10_000
+ALERT_TICK_S = 1.0
+"""How often, with a live source, the alert rules are told the time (silent devices)."""
 DRAIN_S = 10.0
 """Longest wait, once the source has ended, for analyzers that have answers on their way
 (optional ``async drain(timeout_s)`` on the analyzer)."""
@@ -59,7 +66,12 @@ class Session:
         recorder: Recorder | None = None,
         *,
         history_s: float = DEFAULT_HISTORY_S,
+        alerts: AlertConfig | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
+        """``alerts``: the alert thresholds (defaults if None). ``clock``: epoch ms now, for
+        the alert rules' 1 Hz tick while a live source sends nothing (core reads no clock of
+        its own; without one, and for replays, time advances with the frames only)."""
         self.source = source
         self.analyzer = analyzer
         self.recorder = recorder
@@ -80,6 +92,10 @@ class Session:
         self._ana_task: asyncio.Task[None] | None = None
         self.last_frame_ms: float | None = None
         self._latency: dict[str, float] = {}
+        self._clock = clock
+        self.alert_rules = AlertRules(alerts)
+        self.alerts: deque[Alert] = deque(maxlen=MAX_ALERTS_KEPT)
+        """Alerts raised, oldest first (the last MAX_ALERTS_KEPT)."""
         analyzer.bind(self)
 
     # --- listeners ------------------------------------------------------------------------
@@ -125,6 +141,11 @@ class Session:
             self.store_for(f.device_id).append(f.arrival_ms / 1000.0, values)
         self.last_frame_ms = batch[-1].arrival_ms
         self._emit(FrameBatch(batch))
+        raised: list[Alert] = []
+        for f in batch:
+            raised += self.alert_rules.on_frame(f)
+        raised += self.alert_rules.tick(max(f.arrival_ms for f in batch))
+        self._raise_alerts(raised)
         for f in batch:
             try:
                 self.analyzer.submit(f)
@@ -160,9 +181,13 @@ class Session:
         self.store_for(device_id, rate_hz).extend(t_ms / 1000.0, columns)
         self.last_frame_ms = float(t_ms[-1])
         self._emit(SampleBatch(device_id, n))
+        self.alert_rules.on_activity(device_id, float(t_ms[-1]))
+        self._raise_alerts(self.alert_rules.tick(float(t_ms[-1])))
 
     def device_gone(self, device_id: str) -> None:
-        """A device's connection ended: its analyzer state goes, as the backend's does."""
+        """A device's connection ended: its analyzer state goes, as the backend's does (and
+        the alert rules forget it: a device that left is not silent)."""
+        self.alert_rules.on_device_gone(device_id)
         try:
             self.analyzer.device_gone(device_id)
         except Exception:
@@ -187,6 +212,7 @@ class Session:
         self.stores.clear()
         self.descriptions.clear()  # what is in memory starts at the new position, as the stores
         self._latency.clear()
+        self.alert_rules.reset()  # no episode spans the jump (alerts already raised are kept)
         self.last_frame_ms = None
         self._counts["rewinds"] += 1
         self._emit(Rewound(position_s))
@@ -207,6 +233,7 @@ class Session:
             except Exception:
                 log.exception("delivering a description to its device failed")
         self._emit(description)
+        self._raise_alerts(self.alert_rules.on_description(description))
 
     def count(self, kind: str, n: int = 1) -> None:
         self._counts[kind] += n
@@ -231,6 +258,40 @@ class Session:
         p = Problem(component, kind, message)
         self.last_problem = p
         self._emit(p)
+        self._raise_alerts(self.alert_rules.on_problem(component, kind, self.now_ms(), message))
+
+    # --- alerts ---------------------------------------------------------------------------
+
+    def now_ms(self) -> float:
+        """The session clock: the clock given for a live source, else the last frame's time
+        (0 before any)."""
+        if self._clock is not None and self.source.live:
+            return self._clock()
+        return self.last_frame_ms if self.last_frame_ms is not None else 0.0
+
+    def tick_alerts(self, now_ms: float | None = None) -> None:
+        """Tell the alert rules the time (``now_ms``, or :meth:`now_ms`)."""
+        self._raise_alerts(self.alert_rules.tick(self.now_ms() if now_ms is None else now_ms))
+
+    def _raise_alerts(self, alerts: Sequence[Alert]) -> None:
+        for alert in alerts:
+            self._counts["alerts"] += 1
+            self.alerts.append(alert)
+            log.warning("alert %s: %s", alert.kind.value, alert.message)
+            if self.recorder is not None:
+                try:
+                    self.recorder.write_alert(alert)
+                except (OSError, ValueError) as exc:
+                    self.problem("recorder", "record_failed", f"recording failed: {exc}")
+            self._emit(alert)
+
+    async def _run_alert_clock(self) -> None:
+        """The alert rules' 1 Hz tick while a live source runs (a device that goes quiet
+        sends no frame to say so); replays keep their own time, through their frames."""
+        while True:
+            await asyncio.sleep(ALERT_TICK_S)
+            if self._clock is not None and self.source.live:
+                self.tick_alerts()
 
     # --- state ----------------------------------------------------------------------------
 
@@ -245,6 +306,7 @@ class Session:
             problems=dict(self._problems),
             recorded=c["recorded"],
             samples=c["samples"],
+            alerts=c["alerts"],
         )
 
     def set_analyzer(self, analyzer: Analyzer) -> None:
@@ -318,6 +380,7 @@ class Session:
                     early.cancel()
                 src = tg.create_task(self._run_source(), name="session-source")
                 stopper = tg.create_task(stop.wait(), name="session-stop")
+                ticker = tg.create_task(self._run_alert_clock(), name="session-alert-clock")
                 loop = asyncio.get_running_loop()
                 deadline = None if duration_s is None else loop.time() + duration_s
                 await asyncio.wait(
@@ -335,7 +398,7 @@ class Session:
                     )
                     drainer.cancel()
                 self._tg = None
-                for task in (src, self._ana_task, stopper):
+                for task in (src, self._ana_task, stopper, ticker):
                     task.cancel()
         finally:
             if self.states["analyzer"][0] not in (LinkState.FAILED,):

@@ -11,8 +11,9 @@ from typing import Any
 
 from intelivision_desktop import __version__
 from intelivision_desktop.core.channels import FloatArray
-from intelivision_desktop.core.model import Description, Frame
+from intelivision_desktop.core.model import Alert, Description, Frame
 from intelivision_desktop.core.recording import (
+    alert_line,
     description_line,
     frame_line,
     header_line,
@@ -70,6 +71,7 @@ class JsonlRecorder:
         self.frames = 0
         self.samples = 0
         self.descriptions = 0
+        self.alerts = 0
         self.failed = 0
         """Items (frames, sample blocks, descriptions) that could not be written."""
         self._fh.write(
@@ -141,6 +143,10 @@ class JsonlRecorder:
     def write_description(self, description: Description) -> None:
         self._write_items([description], description_line, "descriptions")
         self.descriptions += 1
+
+    def write_alert(self, alert: Alert) -> None:
+        self._write_items([alert], alert_line, "alerts")
+        self.alerts += 1
 
     def close(self) -> None:
         if not self._fh.closed:
