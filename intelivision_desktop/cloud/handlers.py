@@ -15,6 +15,15 @@ by the Bedrock agent (one session per connection, a timeout inside the Lambda's)
 or no agent configured, gives the offline rules, marked ``fallback``. A ``GoneException`` on
 posting removes the connection.
 
+Operator consoles connect as **observers** (``?role=observer&token=…``, admitted by
+``cloud/authorizer.py``; the fleet observer protocol): they are kept apart from devices
+(``kind = "observer"``) and every device's connect/disconnect, every closed window (relevant
+or not) and every description sent are posted to each of them, tagged with the device's
+connection id. API Gateway cannot post to a connection during its ``$connect``, so an
+observer's snapshot (one ``device-connected`` per device connected) goes out at its first
+``ping`` or before the first event fanned out to it, whichever comes first. Anything an
+observer sends but ``ping`` is ignored and counted; devices never get observer traffic.
+
 Synchronous, boto3, no asyncio and no Qt: Lambda runs one event per process at a time.
 """
 
@@ -28,6 +37,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from intelivision_desktop.cloud import authorizer
 from intelivision_desktop.cloud.store import StateStore
 from intelivision_desktop.core.analysis import (
     AnalysisConfig,
@@ -38,6 +48,7 @@ from intelivision_desktop.core.codec import (
     FrameError,
     ai_description_apigw,
     decode_frame,
+    encode_summary,
     loads_bounded,
     unwrap_apigw_frame,
 )
@@ -139,32 +150,82 @@ def _ok(body: str = "") -> dict[str, Any]:
     return {"statusCode": 200, "body": body}
 
 
+def _role(ctx: Mapping[str, Any]) -> str:
+    """``observer`` or ``device``: what the authorizer said of this connection."""
+    auth = ctx.get("authorizer")
+    return str(auth.get("role") or "device") if isinstance(auth, Mapping) else "device"
+
+
 def connect(event: Mapping[str, Any], _context: Any = None) -> dict[str, Any]:
+    b = backend()
     ctx = event.get("requestContext") or {}
     identity = ctx.get("identity") or {}
     headers = event.get("headers") or {}
-    backend().store.connected(
-        str(ctx["connectionId"]),
-        sourceIp=str(identity.get("sourceIp") or ""),
-        userAgent=str(headers.get("User-Agent") or headers.get("user-agent") or ""),
-    )
+    conn_id = str(ctx["connectionId"])
+    info = {
+        "sourceIp": str(identity.get("sourceIp") or ""),
+        "userAgent": str(headers.get("User-Agent") or headers.get("user-agent") or ""),
+    }
+    role = _role(ctx)
+    if role != "observer" and authorizer.wants_observer(event):
+        # no authorizer ran before this handler (a deployment without it): check here
+        role = authorizer.check(event) or "refused"
+    if role == "refused":
+        b.count("observer_refused")
+        log.warning("observer %s refused: bad or missing operator token", conn_id)
+        return {"statusCode": 403, "body": "Forbidden"}
+    if role == "observer":
+        b.store.observer_connected(conn_id, **info)
+        b.count("observers_connected")
+        observers, _pending = b.store.observers()
+        # not to the one connecting: it cannot be posted to before its $connect returns
+        _fanout(b, ctx, {"type": "observers", "count": len(observers)}, skip=conn_id)
+        return _ok()
+    b.store.connected(conn_id, **info)
+    _fanout(b, ctx, {"type": "device-connected", "device": conn_id, "at": _now_ms(ctx), **info})
     return _ok()
 
 
 def disconnect(event: Mapping[str, Any], _context: Any = None) -> dict[str, Any]:
-    backend().store.gone(str(event["requestContext"]["connectionId"]))
+    b = backend()
+    ctx = event["requestContext"]
+    conn_id = str(ctx["connectionId"])
+    kind = b.store.gone(conn_id)
+    if kind == "observer":
+        observers, _pending = b.store.observers()
+        _fanout(b, ctx, {"type": "observers", "count": len(observers)})
+    elif _role(ctx) != "observer":
+        _fanout(b, ctx, {"type": "device-disconnected", "device": conn_id, "at": _now_ms(ctx)})
     return _ok()
 
 
 def ping(event: Mapping[str, Any], _context: Any = None) -> dict[str, Any]:
     ctx = event["requestContext"]
-    _send(backend(), str(ctx["connectionId"]), {"type": "pong", "timestamp": _now_ms(ctx)}, ctx)
+    b = backend()
+    conn_id = str(ctx["connectionId"])
+    if _role(ctx) == "observer":
+        observers, pending = b.store.observers()
+        if conn_id in pending and b.store.claim_snapshot(conn_id):
+            _snapshot(b, ctx, conn_id, observers=len(observers))
+        return _ok()
+    _send(b, conn_id, {"type": "pong", "timestamp": _now_ms(ctx)}, ctx)
     return _ok()
+
+
+def _observer_ignored(b: Backend, ctx: Mapping[str, Any]) -> bool:
+    """An observer sent something other than a ping: ignored, counted."""
+    if _role(ctx) != "observer":
+        return False
+    b.count("observer_ignored")
+    log.info("observer %s: message ignored (observers send pings only)", ctx.get("connectionId"))
+    return True
 
 
 def default(event: Mapping[str, Any], _context: Any = None) -> dict[str, Any]:
     """An unknown action: say which ones exist."""
     ctx = event["requestContext"]
+    if _observer_ignored(backend(), ctx):
+        return _ok()
     action = "?"
     try:
         body = loads_bounded(event.get("body") or "")
@@ -184,6 +245,8 @@ def default(event: Mapping[str, Any], _context: Any = None) -> dict[str, Any]:
 def sensor_data(event: Mapping[str, Any], _context: Any = None) -> dict[str, Any]:
     b = backend()
     ctx = event["requestContext"]
+    if _observer_ignored(b, ctx):
+        return _ok()
     conn_id = str(ctx["connectionId"])
     now = _now_ms(ctx)
     try:
@@ -213,9 +276,12 @@ def sensor_data(event: Mapping[str, Any], _context: Any = None) -> dict[str, Any
         log.warning("connection %s: %d frame(s) of the window never arrived", conn_id, missing)
     frames = frames or [frame]
     closed = _close(conn_id, frames, claim.last_processed_ms, b.config, store.last_said(conn_id))
+    if closed is not None:
+        _fanout(b, ctx, window_event(conn_id, closed))
     if closed is None or not closed.relevant:
         b.count("not_relevant")
         return _ok()
+    started = time.monotonic()
     text, fallback, _detail = _describe(b, closed, conn_id)
     if text is None:
         b.count("not_relevant")
@@ -226,7 +292,93 @@ def sensor_data(event: Mapping[str, Any], _context: Any = None) -> dict[str, Any
     )
     b.count("descriptions")
     _send(b, conn_id, message, ctx)
+    _fanout(
+        b,
+        ctx,
+        {
+            "type": "ai-description",
+            "device": conn_id,
+            "at": int(time.time() * 1000),
+            "data": text,
+            "fallback": fallback,
+            "dataUsed": message.get("dataUsed"),
+            "latencyMs": round((time.monotonic() - started) * 1000.0, 1),
+        },
+    )
     return _ok()
+
+
+def window_event(conn_id: str, closed: ClosedWindow) -> dict[str, Any]:
+    """The observers' ``window`` event of a closed window (relevant or not)."""
+    said = [f.camera_active for f in closed.window.frames if f.camera_active is not None]
+    camera: bool | None = None if not said else all(said)
+    return {
+        "type": "window",
+        "device": conn_id,
+        "at": int(closed.closed_ms),
+        "relevant": closed.relevant,
+        "frames": len(closed.window.frames),
+        "cameraActive": camera,
+        "dataUsed": encode_summary(closed.summary),
+    }
+
+
+# --- observers ------------------------------------------------------------------------------
+
+
+def _fanout(
+    b: Backend, ctx: Mapping[str, Any], message: Mapping[str, Any], *, skip: str = ""
+) -> None:
+    """Post ``message`` to every observer (one GetItem of the registry, one post each); an
+    observer whose snapshot is still due gets it first. A gone observer is removed."""
+    observers, pending = b.store.observers()
+    for obs in observers:
+        if obs == skip:
+            continue
+        first = obs in pending and b.store.claim_snapshot(obs)
+        announced = (
+            str(message.get("device", "")) if message.get("type") == "device-connected" else ""
+        )
+        # the snapshot's count would repeat an observers event
+        count = 0 if message.get("type") == "observers" else len(observers)
+        if first and not _snapshot(b, ctx, obs, observers=count, but=announced):
+            continue
+        _post_observer(b, ctx, obs, message)
+
+
+def _snapshot(
+    b: Backend, ctx: Mapping[str, Any], obs: str, *, observers: int = 0, but: str = ""
+) -> bool:
+    """One ``device-connected`` per device connected now (``but`` the one being announced
+    live), then the observers count."""
+    for d in b.store.devices():
+        if d["connectionId"] == but:
+            continue
+        event = {
+            "type": "device-connected",
+            "device": d["connectionId"],
+            "at": int(d.get("connectedAt", 0)),
+            "userAgent": d.get("userAgent", ""),
+            "sourceIp": d.get("sourceIp", ""),
+        }
+        if not _post_observer(b, ctx, obs, event):
+            return False
+    if observers == 0:
+        return True
+    return _post_observer(b, ctx, obs, {"type": "observers", "count": observers})
+
+
+def _post_observer(
+    b: Backend, ctx: Mapping[str, Any], obs: str, message: Mapping[str, Any]
+) -> bool:
+    endpoint = f"https://{ctx.get('domainName', '')}/{ctx.get('stage', '')}"
+    b.count("observer_posts")
+    if b.post(obs, message, endpoint):
+        return True
+    b.count("observer_gone")
+    log.info("observer %s gone: removed", obs)
+    b.store.gone(obs)
+    return False
 
 
 def _close(

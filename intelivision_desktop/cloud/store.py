@@ -14,6 +14,12 @@ transactions):
   text). TTL 1 h.
 - **What was last said** (``connectionId = "<id>#said"`` in the connections table): the
   summary that produced the last description, for the relevance rules.
+- **Observers** (operator consoles, the fleet observer protocol): items of the connections
+  table with ``kind = "observer"``, and one registry item ``connectionId = "#observers"``
+  whose string sets ``ids`` (every observer) and ``pending`` (observers whose snapshot is not
+  sent yet) are changed with atomic ``ADD``/``DELETE``. Whoever fans an event out reads that
+  one item (one GetItem per invocation, no Scan of the table); the device snapshot an observer
+  gets first is the one Scan, once per observer.
 
 A frame: (1) ``ADD seq 1`` on the connection item gives it its number (atomic, in arrival
 order of the update); (2) its item is written; (3) if it arrives a window or more after
@@ -47,6 +53,8 @@ log = logging.getLogger(__name__)
 TTL_S = 3600
 """Connections and frames expire an hour after they were written (API Gateway ends a
 connection after 2 h; a connection item is refreshed by every window it closes)."""
+OBSERVERS_KEY = "#observers"
+"""The registry item of the observers."""
 MAX_CLAIM_TRIES = 8
 WAIT_FOR_FRAMES_S = 1.0
 """How long a window's closer waits for frames numbered before it whose writes are still on
@@ -134,17 +142,106 @@ class StateStore:
             self.db.put_item(TableName=self.connections, Item=item, ReturnConsumedCapacity="TOTAL")
         )
 
-    def gone(self, conn_id: str) -> None:
+    def gone(self, conn_id: str) -> str | None:
         """The connection ended: its state goes, as the backend drops a client's (frames
-        expire with their TTL)."""
+        expire with their TTL). Returns the kind it was (``device``/``observer``), None if
+        it was not there."""
+        kind: str | None = None
         for key in (conn_id, f"{conn_id}#said"):
-            self._w(
+            r = self._w(
                 self.db.delete_item(
                     TableName=self.connections,
                     Key={"connectionId": {"S": key}},
+                    ReturnValues="ALL_OLD",
                     ReturnConsumedCapacity="TOTAL",
                 )
             )
+            if key == conn_id:
+                kind = (r.get("Attributes") or {}).get("kind", {}).get("S")
+                if kind == "observer":
+                    self._registry("DELETE", conn_id, "ids, pending")
+                    return kind
+        return kind
+
+    # --- observers ------------------------------------------------------------------------
+
+    def observer_connected(self, conn_id: str, **info: str) -> None:
+        item: dict[str, Any] = {
+            "connectionId": {"S": conn_id},
+            "kind": {"S": "observer"},
+            "connectedAt": {"N": str(int(self.clock() * 1000))},
+            "ttl": {"N": str(int(self.clock()) + 2 * TTL_S)},
+        }
+        for k, value in info.items():
+            if value:
+                item[k] = {"S": value[:512]}
+        self._w(
+            self.db.put_item(TableName=self.connections, Item=item, ReturnConsumedCapacity="TOTAL")
+        )
+        self._registry("ADD", conn_id, "ids :s, pending")
+
+    def _registry(self, op: str, conn_id: str, attrs: str) -> None:
+        """``ADD ids :s, pending :s`` / ``DELETE ids :s, pending :s`` on the registry item."""
+        names = [a.split()[0] for a in attrs.split(",")]
+        expr = f"{op} " + ", ".join(f"{n} :s" for n in names)
+        self._w(
+            self.db.update_item(
+                TableName=self.connections,
+                Key={"connectionId": {"S": OBSERVERS_KEY}},
+                UpdateExpression=expr,
+                ExpressionAttributeValues={":s": {"SS": [conn_id]}},
+                ReturnConsumedCapacity="TOTAL",
+            )
+        )
+
+    def observers(self) -> tuple[list[str], set[str]]:
+        """The observers connected, and those still waiting for their snapshot."""
+        r = self._r(
+            self.db.get_item(
+                TableName=self.connections,
+                Key={"connectionId": {"S": OBSERVERS_KEY}},
+                ConsistentRead=True,
+                ReturnConsumedCapacity="TOTAL",
+            )
+        )
+        item = r.get("Item") or {}
+        ids = sorted(item.get("ids", {}).get("SS", []))
+        return ids, set(item.get("pending", {}).get("SS", []))
+
+    def claim_snapshot(self, conn_id: str) -> bool:
+        """True for the one invocation that is to send this observer its snapshot."""
+        try:
+            self._w(
+                self.db.update_item(
+                    TableName=self.connections,
+                    Key={"connectionId": {"S": OBSERVERS_KEY}},
+                    UpdateExpression="DELETE pending :s",
+                    ConditionExpression="contains(pending, :o)",
+                    ExpressionAttributeValues={":s": {"SS": [conn_id]}, ":o": {"S": conn_id}},
+                    ReturnConsumedCapacity="TOTAL",
+                )
+            )
+        except self.db.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def devices(self) -> list[dict[str, str]]:
+        """The devices connected now (a Scan: only for an observer's first snapshot)."""
+        out: list[dict[str, str]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.connections,
+            "FilterExpression": "kind = :d",
+            "ExpressionAttributeValues": {":d": {"S": "device"}},
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        while True:
+            r = self._r(self.db.scan(**kwargs))
+            for it in r.get("Items", []):
+                out.append({k: next(iter(v.values())) for k, v in it.items() if len(v) == 1})
+            if "LastEvaluatedKey" not in r:
+                break
+            kwargs["ExclusiveStartKey"] = r["LastEvaluatedKey"]
+        return sorted(out, key=lambda d: (int(d.get("connectedAt", 0)), d["connectionId"]))
 
     # --- frames ---------------------------------------------------------------------------
 
