@@ -101,11 +101,16 @@ def test_iam_is_least_privilege(template: dict[str, Any]) -> None:
             "dynamodb:GetItem",
             "dynamodb:PutItem",
             "dynamodb:Query",
+            "dynamodb:Scan",
             "dynamodb:UpdateItem",
             "execute-api:ManageConnections",
             "bedrock:InvokeAgent",
+            "ssm:GetParameter",
         ]
     )
+    # the operator token: that one parameter, read only (no kms:Decrypt: aws/ssm key)
+    ssm = json.dumps([s["Resource"] for s in ours if "ssm:GetParameter" in _list(s["Action"])])
+    assert ":parameter/intelivision/ci/operator-token" in ssm
     agent = json.dumps([s["Resource"] for s in ours if "bedrock:InvokeAgent" in _list(s["Action"])])
     assert "agent-alias/AGENT1/ALIAS1" in agent.replace('", "', "")
 
@@ -116,7 +121,7 @@ def _list(v: Any) -> list[Any]:
 
 def test_functions_routes_and_environment(template: dict[str, Any]) -> None:
     functions = resources(template, "AWS::Lambda::Function")
-    assert len(functions) == 5
+    assert len(functions) == 6
     for f in functions.values():
         p = f["Properties"]
         assert p["Runtime"] == "python3.12"
@@ -125,11 +130,32 @@ def test_functions_routes_and_environment(template: dict[str, Any]) -> None:
         assert env["CONNECTIONS_TABLE"] == "websocket-connections-ci"
         assert "Ref" in json.dumps(env["WEBSOCKET_ENDPOINT"])  # derived from the API
         assert env["BEDROCK_AGENT_ID"] == "AGENT1"
+        assert env["OPERATOR_TOKEN_PARAM"] == "/intelivision/ci/operator-token"
+    handlers = sorted(f["Properties"]["Handler"] for f in functions.values())
+    assert "intelivision_desktop/cloud/authorizer.authorize" in handlers
     routes = {
         v["Properties"]["RouteKey"]
         for v in resources(template, "AWS::ApiGatewayV2::Route").values()
     }
     assert routes == {"$connect", "$disconnect", "sensor-data", "ping", "$default"}
+
+
+def test_connect_has_the_request_authorizer_and_no_secret(template: dict[str, Any]) -> None:
+    (auth,) = resources(template, "AWS::ApiGatewayV2::Authorizer").values()
+    assert auth["Properties"]["AuthorizerType"] == "REQUEST"
+    # an identity source every handshake has: devices (no token) must reach the authorizer
+    assert auth["Properties"]["IdentitySource"] == ["route.request.header.Host"]
+    (auth_id,) = resources(template, "AWS::ApiGatewayV2::Authorizer")
+    connect = [
+        r["Properties"]
+        for r in resources(template, "AWS::ApiGatewayV2::Route").values()
+        if r["Properties"]["RouteKey"] == "$connect"
+    ]
+    assert connect[0]["AuthorizationType"] == "CUSTOM"
+    assert connect[0]["AuthorizerId"] == {"Ref": auth_id}
+    # the token lives in SSM, never in the template
+    assert "SecureString" not in json.dumps(template)
+    assert not resources(template, "AWS::SSM::Parameter")
 
 
 def test_the_artifact_holds_no_qt() -> None:
