@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import datetime as dt
 import logging
 import re
@@ -26,7 +27,7 @@ from intelivision_desktop.app.wiring import (
 from intelivision_desktop.core.redact import redact
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
-from intelivision_desktop.io.registry import UrlError, open_analyzer
+from intelivision_desktop.io.registry import UrlError, analyzer_for, is_observer_url, open_analyzer
 from intelivision_desktop.io.resources import recordings_dir
 from intelivision_desktop.io.sources import DemoSource, ReplaySource
 from intelivision_desktop.ui.about import AboutDialog
@@ -262,8 +263,13 @@ class SessionController:
             token = self.pairing_token()
             if token is not None:
                 url = pairing.with_token(url, token)  # the same token every launch
+        args = self.args
+        paired = analyzer_for(url, args.analyzer)
+        if paired != args.analyzer:  # a fleet: the deployment describes (remote://)
+            args = copy.copy(args)
+            args.analyzer = paired
         try:
-            session = build_session(self.args, url, link=self._link_options)
+            session = build_session(args, url, link=self._link_options)
         except CliError as exc:
             log.error("cannot open %s: %s", redact(url), exc)
             self.window.notify(
@@ -283,7 +289,8 @@ class SessionController:
         if hasattr(session.source, "hold_at_end"):
             session.source.hold_at_end = True  # a replay waits at its end to be sought
         self._apply_replay_options(session)
-        self.remember(source_url=session.source.url)
+        if not is_observer_url(session.source.url):  # a fleet's URL has a token: not kept
+            self.remember(source_url=session.source.url)
         self.window.attach(session)
         self.window.set_recording(
             str(session.recorder.path) if isinstance(session.recorder, JsonlRecorder) else None

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from intelivision_desktop.core.devices import DeviceNames
 from intelivision_desktop.core.model import Description, LinkState, Problem
 from intelivision_desktop.core.session import Session
+from intelivision_desktop.io.observer import ObserverSource
 from intelivision_desktop.io.resources import exports_dir
 from intelivision_desktop.io.server import DEFAULT_PORT as SERVE_PORT
 from intelivision_desktop.io.server import DeviceServer
@@ -48,6 +49,7 @@ from intelivision_desktop.ui.bridge import SessionBridge
 from intelivision_desktop.ui.connection_panel import ConnectionPanel
 from intelivision_desktop.ui.devices_panel import DevicesPanel
 from intelivision_desktop.ui.export_dialog import ExportDialog
+from intelivision_desktop.ui.fleet_panel import FleetPanel, WatchDialog
 from intelivision_desktop.ui.l10n import dec, grouped, num, state_text
 from intelivision_desktop.ui.plots import PlotPanel
 from intelivision_desktop.ui.recordings_browser import RecordingsBrowser
@@ -216,6 +218,13 @@ class MainWindow(QMainWindow):
         self.devices = DevicesPanel(self)
         self.devices_dock = self._dock(self.tr("Devices"), "devicesDock", self.devices)
         self.devices.device_selected.connect(self.follow_device)
+        self.fleet = FleetPanel(self)
+        self.fleet.names = self.names.name
+        self.fleet_dock = self._dock(self.tr("Fleet"), "fleetDock", self.fleet)
+        self.fleet.device_selected.connect(self.follow_fleet_device)
+        self.timeline.names = self.names.name
+        self.watch_address = ""
+        """The last deployment address watched (its token is never kept)."""
         self.serial = SerialPanel(self)
         self.serial_dock = self._dock(self.tr("Serial device"), "serialDock", self.serial)
         self.serial.source_requested.connect(self.request_source)
@@ -232,6 +241,7 @@ class MainWindow(QMainWindow):
             self.serial_dock,
             self.monitor_dock,
             self.devices_dock,
+            self.fleet_dock,
         ]
         for other in self.docks[1:]:
             self.tabifyDockWidget(self.docks[0], other)
@@ -452,6 +462,12 @@ class MainWindow(QMainWindow):
             self.tr("Replace the token devices present when they connect (they must pair again)")
         )
         self.token_action.triggered.connect(self.ask_new_token)
+        self.watch_action = file.addAction(self.tr("&Watch deployment…"))
+        self.watch_action.setObjectName("watchDeploymentAction")
+        self.watch_action.setToolTip(
+            self.tr("Watch every device of a deployed backend as an observer (fleet console)")
+        )
+        self.watch_action.triggered.connect(self.ask_watch_deployment)
         file.addSeparator()
         quit_action = file.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -739,7 +755,13 @@ class MainWindow(QMainWindow):
             self.devices_dock.hide()
         self.devices.following = None
         self.devices.refresh(session.source)
-        if not session.analyzer.url.startswith("embedded://"):
+        watching = isinstance(session.source, ObserverSource)
+        self.fleet_dock.setVisible(watching)
+        if watching:
+            self._front(self.fleet_dock)
+        self.fleet.following = None
+        self.fleet.refresh(session.source)
+        if not session.analyzer.url.startswith(("embedded://", "remote://")):
             self.connection.url.setText(session.analyzer.url)
             self.backend_dock.show()
         for comp, (state, detail) in session.states.items():
@@ -770,6 +792,24 @@ class MainWindow(QMainWindow):
         self.replay.refresh()
         self.notify(self.tr("Replay at {time}").format(time=clock_text(position_s)), 3000)
 
+    def follow_fleet_device(self, device_id: str) -> None:
+        """A fleet row was picked: the plots follow it and the timeline shows its rows."""
+        self.follow_device(device_id)
+        self.timeline.show_device(device_id)
+
+    def ask_watch_deployment(self) -> None:
+        """File → Watch deployment…: the address and operator token, then the fleet source."""
+        dialog = WatchDialog(self.watch_address, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen(url: str) -> None:
+            self.watch_address = dialog.address.text().strip()
+            self.request_source(url)
+
+        dialog.chosen.connect(chosen)
+        self.watch_dialog = dialog
+        dialog.open()  # window-modal, without a nested event loop inside the asyncio loop
+
     def follow_device(self, device_id: str) -> None:
         """Plot this device (its store, its description markers)."""
         self._device = device_id
@@ -788,6 +828,10 @@ class MainWindow(QMainWindow):
         if isinstance(src, DeviceServer):
             for info in src.devices.values():
                 self.names.learn(info.device_id, info.user_agent, info.address)
+        elif isinstance(src, ObserverSource):
+            for dev in src.devices.values():
+                if self.names.identity(dev.device_id).user_agent != dev.user_agent:
+                    self.names.learn(dev.device_id, dev.user_agent, dev.address)
         elif src is not None and source_kind(src.url) == "serial":
             ident = getattr(src, "identity", None)
             port = getattr(src, "current_port", None) or getattr(
@@ -824,6 +868,7 @@ class MainWindow(QMainWindow):
         self.name_action.setEnabled(bool(self._device))
 
     def _on_names_changed(self) -> None:
+        self.timeline.rename_devices()
         self._show_device_name()
         self._update_status()
 
@@ -1124,6 +1169,10 @@ class MainWindow(QMainWindow):
             self._learn_devices()
         if self.devices_dock.isVisible():
             self.devices.refresh(self.session.source)
+        if isinstance(self.session.source, ObserverSource):
+            self._learn_devices()
+            if self.fleet_dock.isVisible():
+                self.fleet.refresh(self.session.source)
         now = time.monotonic()
         rows = c.frames + c.samples  # camera frames, or a serial board's lines
         self._rate_samples.append((now, rows, c.descriptions))

@@ -14,6 +14,10 @@ Consecutive descriptions of one device with the same text (the backend's rules r
 phrase every window while only a distance changes) share one row with a count ("×5") and the
 time of the first and last; the detail pane lists every occurrence. Collapsing happens here
 only: the wire, the recording and the session's descriptions keep every one.
+
+Once a second device appears, a device column and a device filter ("All devices" or one
+device) show; the filter hides the other devices' rows in this view only (the model, the
+recording and the session keep every row).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import (
@@ -39,7 +43,10 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPlainTextEdit,
     QSplitter,
     QStyle,
@@ -396,8 +403,30 @@ class TimelineView(QWidget):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        self.device_filter = QComboBox(self)
+        self.device_filter.setObjectName("timelineDeviceFilter")
+        self.device_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.device_filter.setToolTip(self.tr("Show the descriptions of one device only"))
+        self.device_filter.addItem(self.tr("All devices"), "")
+        self.device_filter.currentIndexChanged.connect(self._on_filter_chosen)
+        filter_label = QLabel(self.tr("Device:"), self)
+        filter_label.setBuddy(self.device_filter)
+        self.filter_bar = QWidget(self)
+        self.filter_bar.setObjectName("timelineFilterBar")
+        bar = QHBoxLayout(self.filter_bar)
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.addWidget(filter_label)
+        bar.addWidget(self.device_filter)
+        bar.addStretch(1)
+        self.filter_bar.hide()  # shown with the device column
+        self.names: Callable[[str], str] = str
+        """The name shown for a device id (the window's device names)."""
+        self.device_only: str | None = None
+        """The device whose rows are shown (None: every device)."""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.filter_bar)
         lay.addWidget(split)
 
         self._following = True
@@ -531,6 +560,13 @@ class TimelineView(QWidget):
         items = self.model.items
         if self.table.isColumnHidden(COL_DEVICE) and d.device_id != items[0].device_id:
             self.table.showColumn(COL_DEVICE)  # several devices: say which one each line is about
+            self.filter_bar.show()
+            self._offer_device(items[0].device_id)
+        if not self.filter_bar.isHidden():
+            self._offer_device(d.device_id)
+        if self.device_only is not None and d.device_id != self.device_only:
+            self.table.setRowHidden(row, True)
+            return  # not shown: nothing to follow or count
         if self._following and not self._hover:
             self.table.scrollToBottom()
         else:
@@ -542,7 +578,57 @@ class TimelineView(QWidget):
         self.detail.clear()
         self._selected_row = None
         self.table.hideColumn(COL_DEVICE)
+        self.filter_bar.hide()
+        chosen = self.device_only
+        self.device_filter.blockSignals(True)
+        while self.device_filter.count() > 1:
+            self.device_filter.removeItem(1)
+        self.device_filter.setCurrentIndex(0)
+        self.device_filter.blockSignals(False)
+        if chosen is not None:  # kept across a seek or a new session: offered again on arrival
+            self._offer_device(chosen)
+            self.device_filter.setCurrentIndex(self.device_filter.findData(chosen))
         self.follow_live(True)  # a new session or a seek: nothing older to look at
+
+    # -- device filter -----------------------------------------------------------------------
+
+    def _offer_device(self, device_id: str) -> None:
+        if self.device_filter.findData(device_id) < 0:
+            self.device_filter.addItem(self.names(device_id), device_id)
+
+    def rename_devices(self) -> None:
+        """The device names changed: the filter's entries say them again."""
+        for i in range(1, self.device_filter.count()):
+            self.device_filter.setItemText(i, self.names(self.device_filter.itemData(i)))
+
+    def show_device(self, device_id: str | None) -> None:
+        """Show only ``device_id``'s rows (None: every device's)."""
+        if device_id is not None:
+            self._offer_device(device_id)
+        i = 0 if device_id is None else self.device_filter.findData(device_id)
+        if self.device_filter.currentIndex() != i:
+            self.device_filter.setCurrentIndex(i)  # → _on_filter_chosen
+        else:
+            self._apply_filter()
+
+    def _on_filter_chosen(self, index: int) -> None:
+        data = self.device_filter.itemData(index) if index >= 0 else ""
+        self.device_only = data or None
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        only = self.device_only
+        table = self.table
+        for row, run in enumerate(self.model.rows):
+            table.setRowHidden(row, only is not None and run.first.device_id != only)
+        if self._selected_row is not None and table.isRowHidden(self._selected_row):
+            table.selectionModel().clear()
+        if self._following:
+            table.scrollToBottom()
+
+    def visible_rows(self) -> list[int]:
+        """Rows the filter shows."""
+        return [r for r in range(self.model.rowCount()) if not self.table.isRowHidden(r)]
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
