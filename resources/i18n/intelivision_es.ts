@@ -744,6 +744,65 @@
     </message>
 </context>
 <context>
+    <name>FleetPanel</name>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>Conectado desde</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Visto por última vez</translation>
+    </message>
+    <message>
+        <source>Frames/s</source>
+        <translation>Cuadros/s</translation>
+    </message>
+    <message>
+        <source>Fallback</source>
+        <translation>Respaldo</translation>
+    </message>
+    <message>
+        <source>Last description</source>
+        <translation>Última descripción</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>conectado</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation>en silencio</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>se fue</translation>
+    </message>
+    <message>
+        <source>Not watching a deployment.</source>
+        <translation>No está observando ningún despliegue.</translation>
+    </message>
+    <message>
+        <source>{live} connected, {silent} silent, {gone} gone · {observers} observers</source>
+        <translation>{live} conectados, {silent} en silencio, {gone} se fueron · {observers} observadores</translation>
+    </message>
+    <message>
+        <source>{summary} · {bad} bad events</source>
+        <translation>{summary} · {bad} eventos inválidos</translation>
+    </message>
+    <message>
+        <source>{summary} · plots follow {device}</source>
+        <translation>{summary} · las gráficas siguen a {device}</translation>
+    </message>
+</context>
+<context>
     <name>GraphicsScene</name>
     <message>
         <source>Export...</source>
@@ -834,6 +893,10 @@
     <message>
         <source>Devices</source>
         <translation>Dispositivos</translation>
+    </message>
+    <message>
+        <source>Fleet</source>
+        <translation>Flota</translation>
     </message>
     <message>
         <source>Serial device</source>
@@ -950,6 +1013,14 @@
     <message>
         <source>Replace the token devices present when they connect (they must pair again)</source>
         <translation>Reemplazar el token que presentan los dispositivos al conectarse (deberán emparejarse de nuevo)</translation>
+    </message>
+    <message>
+        <source>&amp;Watch deployment…</source>
+        <translation>&amp;Observar despliegue…</translation>
+    </message>
+    <message>
+        <source>Watch every device of a deployed backend as an observer (fleet console)</source>
+        <translation>Observar todos los dispositivos de un servidor desplegado como observador (consola de flota)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -2042,6 +2113,18 @@ memoria {mb} MB</translation>
         <source>Select a description to see the window it summarised.</source>
         <translation>Seleccione una descripción para ver la ventana que resume.</translation>
     </message>
+    <message>
+        <source>Show the descriptions of one device only</source>
+        <translation>Mostrar solo las descripciones de un dispositivo</translation>
+    </message>
+    <message>
+        <source>All devices</source>
+        <translation>Todos los dispositivos</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Dispositivo:</translation>
+    </message>
     <message numerus="yes">
         <source>%n new ↓</source>
         <translation>
@@ -2060,6 +2143,37 @@ memoria {mb} MB</translation>
     <message>
         <source>Said {count} times, from {first} to {last}:</source>
         <translation>Dicha {count} veces, de {first} a {last}:</translation>
+    </message>
+</context>
+<context>
+    <name>WatchDialog</name>
+    <message>
+        <source>Watch deployment</source>
+        <translation>Observar despliegue</translation>
+    </message>
+    <message>
+        <source>Operator token (not saved)</source>
+        <translation>Token del operador (no se guarda)</translation>
+    </message>
+    <message>
+        <source>The console connects as an observer: it sees every device of the deployment, their windows and descriptions, and sends nothing to them.</source>
+        <translation>La consola se conecta como observador: ve todos los dispositivos del despliegue, sus ventanas y descripciones, y no les envía nada.</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Dirección:</translation>
+    </message>
+    <message>
+        <source>Operator token:</source>
+        <translation>Token del operador:</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>Observar</translation>
+    </message>
+    <message>
+        <source>Enter a ws:// or wss:// address, for example {example}.</source>
+        <translation>Escriba una dirección ws:// o wss://, por ejemplo {example}.</translation>
     </message>
 </context>
 <context>
