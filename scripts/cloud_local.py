@@ -5,6 +5,7 @@ with ``--bedrock``, the tests' Bedrock emulator standing in for the agent.
     ./run cloud-local                       # ws://127.0.0.1:3001, the offline rules
     ./run cloud-local --port 3101 --bedrock # the agent emulated too
     ./run app --analyzer ws://127.0.0.1:3001
+    # an operator console (observer): ws://127.0.0.1:3001?role=observer&token=<printed token>
 
 Phones on the LAN: ``--host 0.0.0.0`` and ``ws://THIS-MACHINE:3001``. Stop with Ctrl+C; every
 process it started is stopped with it (process groups, never by name).
@@ -35,6 +36,9 @@ TABLES = {
     f"websocket-connections-{STAGE}": [("connectionId", "S", "HASH")],
     f"sensor-data-{STAGE}": [("connectionId", "S", "HASH"), ("timestamp", "N", "RANGE")],
 }
+OPERATOR_TOKEN_PARAM = f"/intelivision/{STAGE}/operator-token"
+LOCAL_OPERATOR_TOKEN = "local-operator-token"
+"""The operator token of the local stack (a SecureString in moto's SSM), printed at start."""
 DUMMY_AWS = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
@@ -108,18 +112,25 @@ class LocalStack:
         host: str = "127.0.0.1",
         bedrock: bool = False,
         log_dir: Path | None = None,
+        operator_token: str = LOCAL_OPERATOR_TOKEN,
     ) -> None:
         self.port = port
         self.host = host
         self.bedrock = bedrock
         self.log_dir = log_dir or (AWS_DIR / ".build" / "logs")
         self.db_port = free_port()
+        self.operator_token = operator_token
         self.procs: list[subprocess.Popen[Any]] = []
         self.emulator: Any = None
 
     @property
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
+
+    @property
+    def observer_url(self) -> str:
+        """What an operator console connects to (the fleet observer protocol)."""
+        return f"{self.url}?role=observer&token={self.operator_token}"
 
     @property
     def db_url(self) -> str:
@@ -177,6 +188,15 @@ class LocalStack:
                 ],
                 BillingMode="PAY_PER_REQUEST",
             )
+        import boto3
+
+        boto3.client(
+            "ssm",
+            endpoint_url=self.db_url,  # moto's server serves SSM on the same port
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        ).put_parameter(Name=OPERATOR_TOKEN_PARAM, Value=self.operator_token, Type="SecureString")
         params: list[str] = []
         if self.bedrock:
             from tests.integration.bedrock_emulator import BedrockEmulator
@@ -186,6 +206,7 @@ class LocalStack:
             env["BEDROCK_ENDPOINT_URL"] = self.emulator.url
             params = ["--param=agentId=AGENTLOCAL", "--param=agentAliasId=ALIASLOCAL"]
         env["AWS_ENDPOINT_URL_DYNAMODB"] = self.db_url
+        env["AWS_ENDPOINT_URL_SSM"] = self.db_url
         env["IV_WS_PORT"] = str(self.port)
         env["IV_HTTP_PORT"] = str(free_port())
         env["IV_LAMBDA_PORT"] = str(free_port())
@@ -228,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         with LocalStack(args.port, host=args.host, bedrock=args.bedrock) as stack:
             print(f"serverless backend at {stack.url}  (DynamoDB {stack.db_url}); Ctrl+C stops")
             print(f"  ./run app --analyzer {stack.url}")
+            print(f"  observers (operator consoles): {stack.observer_url}")
             print(f"  logs: {stack.log_dir}")
             with contextlib.suppress(KeyboardInterrupt):
                 while all(p.poll() is None for p in stack.procs):

@@ -165,3 +165,65 @@ def test_the_app_link_gets_what_the_embedded_rules_say(stack: LocalStack, tmp_pa
     got = [d.text for d in seen if d.source == "apigw"]
     assert got
     assert got == [d.text for d in rules_say(rows)]
+
+
+def test_an_observer_sees_a_devices_windows_and_a_bad_token_is_refused(
+    stack: LocalStack,
+) -> None:
+    from websockets.exceptions import InvalidStatus
+
+    frames = scene("busy_street")[:40]
+
+    async def main() -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+        for bad in (f"{stack.url}?role=observer&token=wrong", f"{stack.url}?role=observer"):
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(bad, proxy=None, open_timeout=30):
+                    pass
+            assert refused.value.response.status_code in (401, 403)
+        seen: list[dict[str, Any]] = []
+        async with connect(stack.observer_url, proxy=None, open_timeout=30) as obs:
+            await obs.send(json.dumps({"action": "ping"}))  # its snapshot comes now
+
+            async def receive() -> None:
+                async for m in obs:
+                    seen.append(json.loads(m))
+
+            rx = asyncio.create_task(receive())
+            for _ in range(300):  # the snapshot ends with the observers count
+                if any(e.get("type") == "observers" for e in seen):
+                    break
+                await asyncio.sleep(0.1)
+            conn_id, answers = await device(stack.url, frames)
+            rx.cancel()
+        return conn_id, answers, seen
+
+    conn_id, answers, seen = asyncio.run(main())
+    mine = [e for e in seen if e.get("device") == conn_id]
+    kinds = [e["type"] for e in mine]
+    assert kinds[0] == "device-connected"
+    # (its device-disconnected came after the observer left in serverless-offline: not
+    # asserted here; the in-process tests check it)
+    windows = [e for e in mine if e["type"] == "window"]
+    rows = stored(stack, conn_id)
+    # every closed window, relevant or not: as many as the rules close on these arrivals
+    closed: list[Any] = []
+
+    class Recording(RulesAnalyzer):
+        def _describe(self, c: Any, t0: float | None) -> None:
+            closed.append(c)
+            super()._describe(c, t0)
+
+    class Sink:
+        def publish(self, _d: Description) -> None: ...
+        def count(self, *_: Any) -> None: ...
+        def set_state(self, *_: Any) -> None: ...
+        def problem(self, *_: Any) -> None: ...
+
+    rules = Recording()
+    rules.bind(Sink())  # type: ignore[arg-type]
+    for _seq, t, wire in rows:
+        rules.submit(decode_frame(wire, device_id="d", arrival_ms=t))
+    assert [w["frames"] for w in windows] == [len(c.window.frames) for c in closed]
+    assert [w["relevant"] for w in windows] == [c.relevant for c in closed]
+    said = [e["data"] for e in mine if e["type"] == "ai-description"]
+    assert said == [a["data"] for a in answers]
