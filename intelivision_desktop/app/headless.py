@@ -1,4 +1,10 @@
-"""Headless runs: a Session on a plain asyncio loop, one JSON line per description."""
+"""Headless runs: a Session on a plain asyncio loop, one JSON line per description and one
+per alert.
+
+Description lines are ``{"kind": "description", "time": …, "device": …, "text": …, …}``;
+alert lines ``{"kind": "alert", "alert": "danger", "time": …, "device": …, "message": …,
+"detail": {…}}``, so a script can page someone (``jq 'select(.kind == "alert")'``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,15 @@ import sys
 import time
 from typing import TextIO
 
-from intelivision_desktop.core.codec import dumps
-from intelivision_desktop.core.model import Description, Event, LinkState, Problem, StateChange
+from intelivision_desktop.core.codec import dumps, json_safe
+from intelivision_desktop.core.model import (
+    Alert,
+    Description,
+    Event,
+    LinkState,
+    Problem,
+    StateChange,
+)
 from intelivision_desktop.core.redact import redact
 from intelivision_desktop.core.session import Session
 
@@ -24,6 +37,7 @@ def iso_ms(t_ms: float) -> str:
 def description_json(d: Description, source_url: str) -> str:
     return dumps(
         {
+            "kind": "description",
             "time": iso_ms(d.t_ms),
             "t_ms": round(d.t_ms, 3),
             "device": d.device_id,
@@ -36,25 +50,51 @@ def description_json(d: Description, source_url: str) -> str:
     )
 
 
+def alert_json(a: Alert, source_url: str) -> str:
+    return dumps(
+        {
+            "kind": "alert",
+            "alert": a.kind.value,
+            "time": iso_ms(a.t_ms),
+            "t_ms": round(a.t_ms, 3),
+            "device": a.device_id,
+            "message": redact(a.message),
+            "detail": json_safe(dict(a.detail)),
+            "frames_from": redact(source_url),
+        }
+    )
+
+
 class Printer:
-    """Session listener that prints descriptions to ``out`` and problems to the log."""
+    """Session listener that prints descriptions and alerts to ``out`` and problems to the
+    log."""
 
     def __init__(self, session: Session, out: TextIO | None = None) -> None:
         self.session = session
         self.out = out if out is not None else sys.stdout  # the one of now, not of import
         self.printed = 0
+        """Description lines printed."""
+        self.alerts = 0
+        """Alert lines printed."""
         self._logged: dict[str, float] = {}
         self._told = False
 
+    def _write(self, line: str) -> bool:
+        try:
+            self.out.write(line + "\n")
+            self.out.flush()
+        except BrokenPipeError:  # the reader went away (e.g. `| head`): end quietly
+            self.session.stop()
+            return False
+        return True
+
     def __call__(self, event: Event) -> None:
         if isinstance(event, Description):
-            try:
-                self.out.write(description_json(event, self.session.source.url) + "\n")
-                self.out.flush()
-            except BrokenPipeError:  # the reader went away (e.g. `| head`): end quietly
-                self.session.stop()
-                return
-            self.printed += 1
+            if self._write(description_json(event, self.session.source.url)):
+                self.printed += 1
+        elif isinstance(event, Alert):
+            if self._write(alert_json(event, self.session.source.url)):
+                self.alerts += 1
         elif isinstance(event, Problem):
             now = time.monotonic()  # one line per kind every 10 s, however many occur
             if now - self._logged.get(event.kind, -1e9) >= 10.0:
@@ -87,12 +127,13 @@ async def run_headless(
     await session.run(duration_s)
     c = session.counters()
     log.info(
-        "done: %d frames, %d windows, %d descriptions, %d not relevant, %d malformed",
+        "done: %d frames, %d windows, %d descriptions, %d not relevant, %d malformed, %d alerts",
         c.frames,
         c.windows,
         c.descriptions,
         c.not_relevant,
         c.malformed,
+        c.alerts,
     )
     state, detail = session.states["source"]
     if state is LinkState.FAILED:

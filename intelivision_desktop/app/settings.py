@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import platformdirs
 
 from intelivision_desktop.app.logs import APP_NAME
+from intelivision_desktop.core.alerts import AlertConfig
 from intelivision_desktop.core.codec import FrameError, loads_bounded
 from intelivision_desktop.core.redact import is_secret_name
 
@@ -133,6 +134,17 @@ class Options:
     speech_volume: float = field(default=1.0, metadata=_range(0.0, 1.0))
     speech_repeat_quiet_s: float = field(default=30.0, metadata=_range(0.0, 3600.0))
     """A phrase said again for the same device only after this long (0: every time)."""
+    # --- alerts (core/alerts.py)
+    alert_silent_s: float = field(default=10.0, metadata=_range(1.0, 3600.0))
+    """A device that sends nothing for longer than this raises a "silent" alert."""
+    alert_latency_s: float = field(default=6.0, metadata=_range(0.5, 600.0))
+    """A description that takes longer than this raises a "latency" alert."""
+    alert_fallback_rate: float = field(default=0.5, metadata=_range(0.0, 1.0))
+    """Share of fallback descriptions (last 5 minutes, at least 5) above which to alert."""
+    alert_danger_distance_m: float = field(default=2.0, metadata=_range(0.1, 50.0))
+    """An object approaching within this distance raises a "danger" alert."""
+    alert_sound: bool = False
+    """Beep (and show a desktop notification) when an alert is raised."""
     # --- serving devices
     serve_port: int = field(default=3001, metadata=_range(1, 65535))
     # --- export
@@ -149,6 +161,15 @@ class Options:
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes`` (checked like the constructor)."""
         return dataclasses.replace(self, **changes)
+
+    def alert_config(self) -> AlertConfig:
+        """The alert thresholds these options set (the others at their defaults)."""
+        return AlertConfig(
+            silent_s=self.alert_silent_s,
+            latency_s=self.alert_latency_s,
+            fallback_rate=self.alert_fallback_rate,
+            danger_distance_m=self.alert_danger_distance_m,
+        )
 
 
 OPTION_FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Options)}

@@ -9,11 +9,13 @@ import errno
 import math
 import os
 import socket
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from intelivision_desktop.core.alerts import AlertConfig
 from intelivision_desktop.core.analysis import AnalysisConfig
 from intelivision_desktop.core.backoff import BackoffPolicy
 from intelivision_desktop.core.session import Session
@@ -123,10 +125,13 @@ def build_session(
     source_url: str | None = None,
     *,
     link: dict[str, Any] | None = None,
+    alerts: AlertConfig | None = None,
 ) -> Session:
     """A Session from the command line (raises CliError on bad input).
 
-    ``link`` overrides the link options of the command line (the GUI's connection panel).
+    ``link`` overrides the link options of the command line (the GUI's connection panel);
+    ``alerts``: the alert thresholds (the settings file's, through
+    :meth:`~intelivision_desktop.app.settings.Options.alert_config`); defaults if None.
     """
     url = source_url or args.source
     if source_url is not None:
@@ -167,7 +172,14 @@ def build_session(
             )
         except OSError as exc:
             raise CliError(f"--record: cannot record: {exc}") from None
-    return Session(source, analyzer, recorder, history_s=args.history)
+    return Session(
+        source, analyzer, recorder, history_s=args.history, alerts=alerts, clock=epoch_ms
+    )
+
+
+def epoch_ms() -> float:
+    """Wall-clock now, epoch ms: the session clock of live sources (for the alert rules)."""
+    return time.time() * 1000.0
 
 
 def analyzer_window(args: argparse.Namespace) -> int:

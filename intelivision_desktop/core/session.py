@@ -277,7 +277,7 @@ class Session:
         for alert in alerts:
             self._counts["alerts"] += 1
             self.alerts.append(alert)
-            log.warning("alert %s: %s", alert.kind.value, alert.message)
+            log.info("alert %s: %s", alert.kind.value, alert.message)  # the event is the warning
             if self.recorder is not None:
                 try:
                     self.recorder.write_alert(alert)

@@ -59,8 +59,13 @@ def is_spanish_phrase(text: str) -> bool:
     return 1 <= len(words) <= 5 and all(WORD.fullmatch(w) for w in words) and words[-1] in PLACES
 
 
-def description_lines(stdout: str) -> list[dict[str, object]]:
+def output_lines(stdout: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def description_lines(stdout: str) -> list[dict[str, object]]:
+    """The description lines of headless output (alert lines, ``"kind": "alert"``, aside)."""
+    return [d for d in output_lines(stdout) if d["kind"] == "description"]
 
 
 def test_phrase_check_rejects_bad_phrases() -> None:
@@ -78,6 +83,7 @@ def test_headless_demo_prints_one_json_line_per_description(tmp_path: Path) -> N
     proc = run_cli(["--headless", "--source", "demo://?speed=max&loop=0"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert_no_traceback(proc)
+    assert {d["kind"] for d in output_lines(proc.stdout)} <= {"description", "alert"}
     out = description_lines(proc.stdout)
     assert len(out) >= 20, proc.stdout
     bad = [d["text"] for d in out if not is_spanish_phrase(str(d["text"]))]

@@ -56,7 +56,7 @@ def test_headless_agent_descriptions_through_the_emulator(tmp_path: Path) -> Non
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
-    agent = [d for d in lines if d["source"] == "bedrock-agent"]
+    agent = [d for d in lines if d.get("source") == "bedrock-agent"]
     assert agent, proc.stderr
     assert all(d["text"] == "Persona alegre izquierda" and d["fallback"] is False for d in agent)
     assert all(d["latency_ms"] is not None for d in agent)
@@ -83,10 +83,15 @@ def test_no_credentials_says_so_once_and_keeps_describing(tmp_path: Path) -> Non
         )
         calls = len(emu.requests)
     assert proc.returncode == 0, proc.stderr
-    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    printed = [json.loads(line) for line in proc.stdout.splitlines()]
+    lines = [d for d in printed if d["kind"] == "description"]
     assert len(lines) >= 3
     assert all(d["fallback"] is True for d in lines)
     assert calls == 0
+    # and an alert line a script can act on: the AI service fails (once), the fallback share
+    alerts = [d["alert"] for d in printed if d["kind"] == "alert"]
+    assert alerts.count("ai_errors") == 1, printed
+    assert set(alerts) <= {"ai_errors", "fallback_rate"}
     # the operator is told once (one warning), however many windows fall back
     warnings = [
         ln for ln in proc.stderr.splitlines() if " WARNING " in ln and "credential" in ln.lower()
