@@ -183,6 +183,14 @@ def main() -> None:
     for k in ours:
         print(f"| {k} | {ours[k]:.5f} | {seed[k]:.5f} |")
     print(f"| **total** | **{sum(ours.values()):.4f}** | **{sum(seed.values()):.4f}** |")
+    # observers (issue 16): every closed window and every description goes to every observer,
+    # one @connections post each (an API Gateway message), plus one registry read per fan-out
+    events_h = closed * per_hour + replies_h
+    print("| observers watching (fan-out) | $/device-hour added |")
+    print("| --- | ---: |")
+    for observers in (1, 5):
+        cost = events_h * (observers * PRICE["apigw_message"] + PRICE["ddb_rru"])
+        print(f"| {observers} | {cost:.5f} ({events_h * observers:.0f} posts) |")
 
 
 if __name__ == "__main__":
