@@ -50,7 +50,7 @@ class RulesAnalyzer:
     def _describe(self, closed: ClosedWindow, t0: float | None) -> None:
         sink = self._sink
         if sink:
-            sink.count("windows")
+            sink.window_closed(closed.window, closed.summary, closed.relevant)
         text = self.pipelines.of(closed.device_id).rules(closed)
         if text is None:
             if sink:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from intelivision_desktop.core.channels import FloatArray
-from intelivision_desktop.core.model import Alert, Description, Frame, LinkState
+from intelivision_desktop.core.model import Alert, Description, Frame, LinkState, Summary, Window
 
 
 class SourceSink(Protocol):
@@ -43,6 +43,9 @@ class AnalyzerSink(SourceSink, Protocol):
 
     def publish(self, description: Description) -> None: ...
     def count(self, kind: str, n: int = 1) -> None: ...
+    def window_closed(self, window: Window, summary: Summary, relevant: bool) -> None:
+        """A window was closed and judged (every one, relevant or not)."""
+        ...
 
 
 class Source(Protocol):
@@ -131,3 +134,11 @@ class DeviceHost(Protocol):
     def device_urls(self) -> dict[str, str]:
         """The URLs devices connect to, by protocol (tokens included: for the operator)."""
         ...
+
+
+@runtime_checkable
+class WindowWatcher(Protocol):
+    """A source that wants every closed window of its devices (local backend mode's observer
+    stream)."""
+
+    def observe_window(self, window: Window, summary: Summary, relevant: bool) -> None: ...

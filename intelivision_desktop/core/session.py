@@ -29,6 +29,8 @@ from intelivision_desktop.core.model import (
     Rewound,
     SampleBatch,
     StateChange,
+    Summary,
+    Window,
 )
 from intelivision_desktop.core.ports import (
     Analyzer,
@@ -38,6 +40,7 @@ from intelivision_desktop.core.ports import (
     Rewindable,
     Source,
     WarmsUp,
+    WindowWatcher,
 )
 from intelivision_desktop.core.redact import redact
 
@@ -237,6 +240,16 @@ class Session:
 
     def count(self, kind: str, n: int = 1) -> None:
         self._counts[kind] += n
+
+    def window_closed(self, window: Window, summary: Summary, relevant: bool) -> None:
+        """The analyzer closed and judged a window: counted, and shown to a source that
+        watches windows (local backend mode's observers)."""
+        self._counts["windows"] += 1
+        if isinstance(self.source, WindowWatcher):
+            try:
+                self.source.observe_window(window, summary, relevant)
+            except Exception:
+                log.exception("a source failed to take a window")
 
     def set_state(self, component: str, state: LinkState, detail: str = "") -> None:
         """Publish a component's state. ``detail`` is redacted here, so no component can put

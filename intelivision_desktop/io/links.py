@@ -37,7 +37,7 @@ from intelivision_desktop.core.analysis import AnalysisConfig, is_not_relevant_a
 from intelivision_desktop.core.backoff import Backoff, BackoffPolicy
 from intelivision_desktop.core.codec import FrameError, decode_summary, encode_frame, loads_bounded
 from intelivision_desktop.core.embedded import RulesAnalyzer
-from intelivision_desktop.core.model import Description, Frame, LinkState
+from intelivision_desktop.core.model import Description, Frame, LinkState, Summary, Window
 from intelivision_desktop.core.ports import AnalyzerSink
 from intelivision_desktop.core.redact import redact
 
@@ -181,6 +181,9 @@ class _FailoverSink:
 
     def count(self, kind: str, n: int = 1) -> None:
         self.sink.count(kind, n)
+
+    def window_closed(self, window: Window, summary: Summary, relevant: bool) -> None:
+        self.sink.window_closed(window, summary, relevant)
 
     def push_frames(self, frames: Any) -> None:  # pragma: no cover - analyzers do not push
         pass

@@ -71,10 +71,11 @@ from intelivision_desktop.core.codec import (
     ai_description_apigw,
     ai_description_socketio,
     decode_frame,
+    encode_summary,
     loads_bounded,
     unwrap_apigw_frame,
 )
-from intelivision_desktop.core.model import Description, LinkState
+from intelivision_desktop.core.model import Description, LinkState, Summary, Window
 from intelivision_desktop.core.ports import SourceSink
 
 log = logging.getLogger(__name__)
@@ -457,6 +458,8 @@ class DeviceServer:
         self._sio: Any = None
         self._sids: dict[str, str] = {}  # device id -> socket.io sid
         self._sockets: dict[str, Any] = {}  # device id -> aiohttp WebSocketResponse
+        self._observers: set[Any] = set()
+        """Operator consoles on ``/observe`` (their WebSocketResponses)."""
         self._send_tasks: set[asyncio.Task[None]] = set()
         self._runner: Any = None
         self._tcp: asyncio.Server | None = None
@@ -560,7 +563,7 @@ class DeviceServer:
         await asyncio.gather(*self._send_tasks, return_exceptions=True)
         if self._tcp is not None:
             self._tcp.close()  # no new connections
-        for ws in list(self._sockets.values()):
+        for ws in [*self._sockets.values(), *self._observers]:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(ws.close(code=1001, message=b"server shutting down"), 2)
         if self._sio is not None:
@@ -671,6 +674,7 @@ class DeviceServer:
         info._tokens = float(self.limits.burst)
         self.devices[device_id] = info
         log.info("device %s connected from %s (%s)", device_id, address, info.user_agent)
+        self._to_observers(self._connected_event(info))
         return info
 
     def _gone(self, device_id: str) -> None:
@@ -679,6 +683,9 @@ class DeviceServer:
             info.connected = False
             info.disconnected_at = time.time()
             log.info("device %s disconnected", device_id)
+            self._to_observers(
+                {"type": "device-disconnected", "device": device_id, "at": _now_ms()}
+            )
         self._sids.pop(device_id, None)
         self._sockets.pop(device_id, None)
         if self._sink is not None:
@@ -726,6 +733,17 @@ class DeviceServer:
         if info is None or not info.connected:
             return
         info.last_description = d.text
+        self._to_observers(
+            {
+                "type": "ai-description",
+                "device": d.device_id,
+                "at": int(d.t_ms),
+                "data": d.text,
+                "fallback": d.fallback,
+                "dataUsed": encode_summary(d.summary) if d.summary is not None else None,
+                "latencyMs": d.latency_ms,
+            }
+        )
         if info.protocol == "sio":
             sid = self._sids.get(d.device_id)
             if sid is None or self._sio is None:
@@ -741,6 +759,85 @@ class DeviceServer:
                     d.text, timestamp_ms=d.t_ms, summary=d.summary, fallback=d.fallback
                 )
                 self._spawn(ws.send_str(json.dumps(message, ensure_ascii=False)))
+
+    # --- observers: operator consoles watching this app's devices (/observe) ---------------
+
+    def observe_window(self, window: Window, summary: Summary, relevant: bool) -> None:
+        """Every window the session's analyzer closed for a served device, relevant or not
+        (called by the session), as the ``window`` event of the observer protocol."""
+        if not self._observers or window.device_id not in self.devices:
+            return
+        cams = [f.camera_active for f in window.frames if f.camera_active is not None]
+        self._to_observers(
+            {
+                "type": "window",
+                "device": window.device_id,
+                "at": int(window.closed_ms),
+                "relevant": relevant,
+                "frames": len(window.frames),
+                "cameraActive": (all(cams) if cams else None),
+                "dataUsed": encode_summary(summary),
+            }
+        )
+
+    def _connected_event(self, info: DeviceInfo) -> dict[str, Any]:
+        return {
+            "type": "device-connected",
+            "device": info.device_id,
+            "at": int(info.connected_at * 1000),
+            "userAgent": info.user_agent,
+            "sourceIp": info.address,
+        }
+
+    def _to_observers(self, event: Mapping[str, Any]) -> None:
+        if not self._observers:
+            return
+        text = json.dumps(event, ensure_ascii=False, allow_nan=False)
+        for ws in list(self._observers):
+            if ws.closed:
+                self._observers.discard(ws)
+                continue
+            self._spawn(ws.send_str(text))
+
+    async def _observer(self, request: Any) -> Any:
+        """``/observe``: an operator console (the serve token, as devices; Origin policy as
+        for ``/dev``). It gets a snapshot of the connected devices, then every event."""
+        from aiohttp import WSMsgType, web
+
+        address = request.remote or "?"
+        if not self._token_ok(_given_token(request.query, request.headers)):
+            self._refuse("token", address, f"observer at {address} refused: bad or missing token")
+            return web.Response(status=403, text="Forbidden\n")
+        if request.headers.get("Upgrade", "").lower() != "websocket":
+            return web.Response(status=426, text="Upgrade to a WebSocket\n")
+        lim = self.limits
+        ws = web.WebSocketResponse(
+            max_msg_size=64 * 1024,
+            heartbeat=lim.ws_heartbeat if lim.ws_heartbeat > 0 else None,
+            timeout=5.0,
+        )
+        await ws.prepare(request)
+        log.info("observer connected from %s", address)
+        for info in list(self.devices.values()):
+            if info.connected:
+                await ws.send_str(json.dumps(self._connected_event(info), ensure_ascii=False))
+        self._observers.add(ws)
+        self._to_observers({"type": "observers", "count": len(self._observers)})
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    body = loads_bounded(msg.data)
+                except FrameError:
+                    body = None
+                if not (isinstance(body, dict) and body.get("action") == "ping"):
+                    self._problem("observer_message", f"observer at {address}: message ignored")
+        finally:
+            self._observers.discard(ws)
+            log.info("observer at %s left", address)
+            self._to_observers({"type": "observers", "count": len(self._observers)})
+        return ws
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
@@ -898,6 +995,8 @@ class DeviceServer:
     async def _websocket(self, request: Any) -> Any:
         from aiohttp import WSMsgType, web
 
+        if request.path.rstrip("/") == "/observe":
+            return await self._observer(request)
         given = _given_token(request.query, request.headers)
         address = request.remote or "?"
         if not self._token_ok(given):
@@ -1027,6 +1126,10 @@ def _given_token(query: Mapping[str, str], headers: Mapping[str, str]) -> str | 
     if not given and header.startswith("Bearer "):
         given = header[7:]
     return given or None
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def _lan_address() -> str:

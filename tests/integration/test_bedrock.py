@@ -165,6 +165,9 @@ class Sink:
     def count(self, kind: str, n: int = 1) -> None:
         self.counts[kind] += n
 
+    def window_closed(self, *_: object) -> None:
+        self.counts["windows"] += 1
+
     def set_state(self, component: str, state: LinkState, detail: str = "") -> None:
         assert component == "analyzer"
         self.states.append((state, detail))

@@ -881,6 +881,9 @@ class FakeSink:
     def count(self, kind: str, n: int = 1) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + n
 
+    def window_closed(self, *_: object) -> None:
+        self.count("windows")
+
     def set_state(self, component: str, state: LinkState, detail: str = "") -> None:
         self.states.append((component, state, detail))
 

@@ -237,7 +237,7 @@ class BedrockAnalyzer:
         t0 = self._perf()
         sink = self._sink
         if sink:
-            sink.count("windows")
+            sink.window_closed(closed.window, closed.summary, closed.relevant)
         if not closed.relevant:
             if sink:
                 sink.count("not_relevant")
