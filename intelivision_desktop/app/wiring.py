@@ -20,7 +20,7 @@ from intelivision_desktop.core.analysis import AnalysisConfig
 from intelivision_desktop.core.backoff import BackoffPolicy
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
-from intelivision_desktop.io.registry import UrlError, open_analyzer, open_source
+from intelivision_desktop.io.registry import UrlError, analyzer_for, open_analyzer, open_source
 
 
 class CliError(Exception):
@@ -154,7 +154,7 @@ def build_session(
     options = link if link else link_options(args)
     try:
         analyzer = open_analyzer(
-            args.analyzer,
+            analyzer_for(url, args.analyzer),  # a fleet's descriptions come from the fleet
             config,
             link=options,
             bedrock_endpoint_url=args.bedrock_endpoint_url,

@@ -93,3 +93,36 @@ def test_an_observer_arriving_late_gets_the_connected_devices_first() -> None:
             await client.disconnect()
 
     asyncio.run(serving(body, token=TOKEN))
+
+
+def test_a_second_desktop_watches_the_first() -> None:
+    """Session B observes session A (local backend mode) through the app's observer source:
+    it gets A's device, its windows as frames, its descriptions, and raises its own alerts."""
+    from intelivision_desktop.core.model import Alert, Event
+    from intelivision_desktop.io.registry import analyzer_for, open_analyzer, open_source
+
+    async def body(server: DeviceServer, session: Session, seen: list[Description]) -> None:
+        url = f"observe+ws://127.0.0.1:{server.port}/observe?token={TOKEN}"
+        watcher = Session(open_source(url), open_analyzer(analyzer_for(url, "embedded://rules")))
+        got: list[Event] = []
+        watcher.subscribe(got.append)
+        task = asyncio.create_task(watcher.run())
+        try:
+            await until(lambda: watcher.states["source"][0].value == "live", 10)
+            phone_url = f"http://127.0.0.1:{server.port}?token={TOKEN}"
+            await phone(phone_url, scene("car_and_dog", 1, 8), pace=0.2)
+            await until(lambda: len([e for e in got if isinstance(e, Description)]) >= len(seen))
+        finally:
+            watcher.stop()
+            await asyncio.wait_for(task, 10)
+        theirs = [e for e in got if isinstance(e, Description)]
+        assert [d.text for d in theirs] == [d.text for d in seen]
+        assert {d.source for d in theirs} == {"deployed"}
+        assert watcher.counters().frames >= 3  # one per window A closed
+        (device,) = watcher.stores
+        assert device in server.devices
+        kinds = {e.kind for e in got if isinstance(e, Alert)}
+        mine = {e.kind for e in session.alerts}
+        assert kinds >= mine - {"silent"}
+
+    asyncio.run(serving(body, token=TOKEN))
