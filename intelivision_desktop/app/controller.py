@@ -102,6 +102,7 @@ class SessionController:
         w.speaker.set_rate(o.speech_rate)
         w.speaker.set_volume(o.speech_volume)
         w.speaker.set_repeat_quiet(o.speech_repeat_quiet_s)
+        w.alerts.sound = o.alert_sound
         if o.speech_enabled:
             w.speaker.set_enabled(True)  # stays off, with the reason shown, if unavailable
         w.serve_port = o.serve_port
@@ -269,7 +270,9 @@ class SessionController:
             args = copy.copy(args)
             args.analyzer = paired
         try:
-            session = build_session(args, url, link=self._link_options)
+            session = build_session(
+                args, url, link=self._link_options, alerts=self.options.alert_config()
+            )
         except CliError as exc:
             log.error("cannot open %s: %s", redact(url), exc)
             self.window.notify(

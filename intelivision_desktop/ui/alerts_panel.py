@@ -3,6 +3,8 @@ beep and a desktop notification (system tray) for each new alert."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -44,6 +46,8 @@ class AlertsPanel(QWidget):
         self.sound = sound
         """Beep on each new alert."""
         self.tray = tray
+        self.names: Callable[[str], str] = lambda device_id: device_id
+        """Device id → the name the operator knows it by (the window sets it)."""
         """Where desktop notifications go (only if the system has a tray)."""
         self._alerts: list[Alert] = []
         """Newest first, as the rows."""
@@ -80,7 +84,8 @@ class AlertsPanel(QWidget):
         self._alerts.insert(0, alert)
         self._acked.insert(0, False)
         self.table.insertRow(0)
-        cells = (clock(alert.t_ms / 1000.0), alert.device_id or "—", alert.message)
+        device = self.names(alert.device_id) if alert.device_id else "—"
+        cells = (clock(alert.t_ms / 1000.0), device or alert.device_id or "—", alert.message)
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setToolTip(alert.message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from intelivision_desktop.core.model import (
+    Alert,
     Description,
     Event,
     FrameBatch,
@@ -29,6 +30,8 @@ class SessionBridge(QObject):
     """A :class:`Problem`."""
     rewound = Signal(float)
     """The replay jumped to this position (seconds): the stores start afresh."""
+    alert = Signal(object)
+    """An :class:`Alert` (core/alerts.py)."""
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -51,3 +54,5 @@ class SessionBridge(QObject):
             self.problem.emit(event)
         elif isinstance(event, Rewound):
             self.rewound.emit(event.position_s)
+        elif isinstance(event, Alert):
+            self.alert.emit(event)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QSystemTrayIcon,
     QToolBar,
     QToolButton,
     QWidget,
@@ -45,6 +46,7 @@ from intelivision_desktop.io.observer import ObserverSource
 from intelivision_desktop.io.resources import exports_dir
 from intelivision_desktop.io.server import DEFAULT_PORT as SERVE_PORT
 from intelivision_desktop.io.server import DeviceServer
+from intelivision_desktop.ui.alerts_panel import AlertsPanel
 from intelivision_desktop.ui.bridge import SessionBridge
 from intelivision_desktop.ui.connection_panel import ConnectionPanel
 from intelivision_desktop.ui.devices_panel import DevicesPanel
@@ -234,6 +236,13 @@ class MainWindow(QMainWindow):
             self.tr("Recordings"), "recordingsDock", QLabel("…", self)
         )
         self.recordings_dock.visibilityChanged.connect(self._on_recordings_shown)
+        tray = None
+        if QSystemTrayIcon.isSystemTrayAvailable():  # desktop notifications where there is one
+            tray = QSystemTrayIcon(self.windowIcon(), self)
+        self.alerts = AlertsPanel(self, tray=tray)
+        self.alerts.names = self.names.name
+        self.alerts_dock = self._dock(self.tr("Alerts"), "alertsDock", self.alerts)
+        self.alerts.unacknowledged_changed.connect(self._on_unacknowledged)
         self.recordings: RecordingsBrowser | None = None
         self.docks = [
             self.backend_dock,
@@ -242,6 +251,7 @@ class MainWindow(QMainWindow):
             self.monitor_dock,
             self.devices_dock,
             self.fleet_dock,
+            self.alerts_dock,
         ]
         for other in self.docks[1:]:
             self.tabifyDockWidget(self.docks[0], other)
@@ -713,6 +723,14 @@ class MainWindow(QMainWindow):
                 self._asked = QSize(new)
         self._schedule_fit()
 
+    def _on_unacknowledged(self, n: int) -> None:
+        """The Alerts dock says how many wait for the operator; a new one brings it forward."""
+        title = self.tr("Alerts") if n == 0 else self.tr("Alerts (%n)", "", n)
+        self.alerts_dock.setWindowTitle(title)
+        if n and not self.alerts_dock.isVisible():
+            self.alerts_dock.show()
+            self._front(self.alerts_dock)
+
     # --- session --------------------------------------------------------------------------
 
     def attach(self, session: Session, source_label: str | None = None) -> None:
@@ -728,6 +746,7 @@ class MainWindow(QMainWindow):
         self.bridge.problem.connect(self._on_problem)
         self.bridge.problem.connect(self.plots.note_problem)
         self.bridge.rewound.connect(self._on_rewound)
+        self.bridge.alert.connect(self.alerts.add)
         self.replay.bind(session.source)
         self.replay_toolbar.setVisible(ReplayBar.controls(session.source))
         self.serial.bind_source(session.source)
@@ -735,6 +754,7 @@ class MainWindow(QMainWindow):
         self._device = None
         self.plots.attach(None)
         self.timeline.clear()
+        self.alerts.clear()
         self._rate_samples.clear()
         self.problems.clear()
         self.problem_count = 0

@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>AlertsPanel</name>
+    <message numerus="yes">
+        <source>%n unacknowledged</source>
+        <translation>
+            <numerusform>%n unacknowledged</numerusform>
+            <numerusform>%n unacknowledged</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message numerus="yes">
         <source>%n row(s)</source>
@@ -30,6 +40,13 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message numerus="yes">
+        <source>Alerts (%n)</source>
+        <translation>
+            <numerusform>Alerts (%n)</numerusform>
+            <numerusform>Alerts (%n)</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>%n connected device(s) will be disconnected.</source>
         <translation>

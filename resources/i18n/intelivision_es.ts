@@ -80,6 +80,40 @@
     </message>
 </context>
 <context>
+    <name>AlertsPanel</name>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alerta</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Confirmar</translation>
+    </message>
+    <message>
+        <source>Acknowledge all</source>
+        <translation>Confirmar todas</translation>
+    </message>
+    <message>
+        <source>InteliVision alert</source>
+        <translation>Alerta de InteliVision</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unacknowledged</source>
+        <translation>
+            <numerusform>%n sin confirmar</numerusform>
+            <numerusform>%n sin confirmar</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>BedrockDialog</name>
     <message>
         <source>Agent (InvokeAgent)</source>
@@ -911,6 +945,10 @@
         <translation>Grabaciones</translation>
     </message>
     <message>
+        <source>Alerts</source>
+        <translation>Alertas</translation>
+    </message>
+    <message>
         <source>Replay</source>
         <translation>Reproducción</translation>
     </message>
@@ -1125,6 +1163,13 @@
     <message>
         <source>Layout reset.</source>
         <translation>Disposición restablecida.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Alerts (%n)</source>
+        <translation>
+            <numerusform>Alertas (%n)</numerusform>
+            <numerusform>Alertas (%n)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Replay at {time}</source>
