@@ -434,6 +434,8 @@ def summarize_recording(path: Path) -> RecordingSummary:
                     descs += 1
                 elif b'"type":"samples"' in line:
                     blocks += 1
+                elif b'"type":"alert"' in line:
+                    pass  # alerts are not frames (counted by the session, shown on replay)
                 elif b'"type":"header"' not in line:
                     frames += 1
                 if start is None and n < _HEAD_LINES:
