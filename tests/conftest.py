@@ -120,5 +120,11 @@ def _garbage_collected_on_the_main_thread() -> Iterator[None]:
     if widgets is not None and widgets.QApplication.instance() is not None:
         import gc
 
-        gc.disable()
-        gc.collect()
+        if gc.isenabled():
+            gc.disable()
+            gc.collect()
+            return
+        # as the automatic collector would have, by generation, but here
+        (c0, c1, c2), (t0, t1, t2) = gc.get_count(), gc.get_threshold()
+        if c0 > t0:
+            gc.collect(2 if c2 > t2 else 1 if c1 > t1 else 0)
