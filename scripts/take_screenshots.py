@@ -232,6 +232,8 @@ async def shoot_extras(out: Path, size: tuple[int, int]) -> None:
         link = ctl.session.analyzer  # type: ignore[union-attr]
         await until(lambda: bool(getattr(getattr(link, "stats", None), "silent", "")), 60)
         await asyncio.sleep(2.0)
+        only(window.backend_dock)  # the scene's alerts brought their dock forward
+        await asyncio.sleep(1.5)
         save("backend-silent")
         ctl.use_rules()
         await ctl.stop()
@@ -267,6 +269,81 @@ async def shoot_extras(out: Path, size: tuple[int, int]) -> None:
     window.close()
 
 
+async def shoot_fleet(out: Path, size: tuple[int, int]) -> None:
+    """Under X11 (issue 16): the local serverless stack, three simulated devices streaming,
+    this app watching the deployment; the Fleet dock with all three live, the Alerts dock
+    with a danger alert (car and dog) and a silent-device alert (one device stops sending)."""
+    import json
+
+    from websockets.asyncio.client import connect
+
+    from intelivision_desktop.app.cli import build_parser
+    from intelivision_desktop.app.controller import SessionController
+    from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.io.resources import demo_recording
+    from intelivision_desktop.ui.main_window import MainWindow
+    from scripts.cloud_local import LocalStack, free_port
+
+    stop_sending = asyncio.Event()
+    done = asyncio.Event()
+
+    async def device(url: str, scene: str, user_agent: str, stops: bool) -> None:
+        frames = [json.loads(x) for x in demo_recording(scene).read_text().splitlines()]
+        async with connect(url, proxy=None, user_agent_header=user_agent, open_timeout=30) as ws:
+            for f in frames:
+                if done.is_set():
+                    return
+                if stops and stop_sending.is_set():
+                    await done.wait()  # connected, silent: a phone whose app froze
+                    return
+                body = {"action": "sensor-data", **f, "timestamp": int(time.time() * 1000)}
+                await ws.send(json.dumps(body))
+                await asyncio.sleep(0.2)
+
+    with LocalStack(free_port()) as stack:
+        window = MainWindow(demo_sources())
+        window.resize(*size)
+        window.move(40, 40)
+        window.show()
+        ctl = SessionController(window, build_parser().parse_args([]), None)
+        save = _x11_saver(window, out)
+        await ctl.start(f"observe+{stack.observer_url}")
+        await until(lambda: ctl.session is not None and window.fleet_dock.isVisible(), 30)
+        phones = [
+            asyncio.create_task(device(stack.url, scene, ua, stops))
+            for scene, ua, stops in (
+                ("car_and_dog", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Safari/604.1", False),
+                ("person_waves", "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/120.0", False),
+                ("quiet_corridor", "InteliVision/1.2 (glasses)", True),
+            )
+        ]
+        src = ctl.session.source  # type: ignore[union-attr]
+        await until(lambda: len(getattr(src, "devices", {})) >= 3, 60)
+        session = ctl.session
+        await until(
+            lambda: any(a.kind == "danger" for a in session.alerts),  # type: ignore[union-attr]
+            120,
+        )
+        stop_sending.set()
+        await until(
+            lambda: any(a.kind == "silent" for a in session.alerts),  # type: ignore[union-attr]
+            60,
+        )
+        window.fleet_dock.show()
+        window.fleet_dock.raise_()
+        await asyncio.sleep(2.0)
+        save("fleet-devices")
+        window.alerts_dock.show()
+        window.alerts_dock.raise_()
+        await asyncio.sleep(1.0)
+        save("fleet-alerts")
+        done.set()
+        await asyncio.gather(*phones, return_exceptions=True)
+        await ctl.shutdown()
+        window.confirm_quit = False
+        window.close()
+
+
 def _x11_saver(window: object, out: Path) -> Callable[[str], None]:
     import shutil
     import subprocess
@@ -298,8 +375,9 @@ def main() -> int:
     ap.add_argument(
         "--extras", action="store_true", help="silent backend, stale plot, repeats (X11)"
     )
+    ap.add_argument("--fleet", action="store_true", help="the fleet console (X11, Node.js)")
     args = ap.parse_args()
-    if (args.docks or args.extras) and args.size == "1280x760":
+    if (args.docks or args.extras or args.fleet) and args.size == "1280x760":
         args.size = "1280x800"
     w, h = (int(x) for x in args.size.split("x"))
     home = Path(tempfile.mkdtemp(prefix="iv-shots-"))
@@ -315,7 +393,12 @@ def main() -> int:
     from intelivision_desktop.app.gui import make_app
 
     make_app()
-    if args.extras:
+    if args.fleet:
+        sys.path.insert(0, str(ROOT))  # scripts.cloud_local
+        app = QApplication.instance()
+        app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
+        asyncio.run(shoot_fleet(args.out.resolve(), (w, h)), loop_factory=qasync.QEventLoop)
+    elif args.extras:
         sys.path.insert(0, str(ROOT))  # scripts.fake_board, tests.integration.backends
         app = QApplication.instance()
         app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]

@@ -242,7 +242,8 @@ def occurrence_line(d: Description) -> str:
 
 class RepeatsDelegate(QStyledItemDelegate):
     """The Description cell, with a collapsed row's "×5, last 14:13:56" at its right end
-    (only those rows give up width for it; the text is elided before it)."""
+    (only those rows give up width for it). The description comes first: when both do not
+    fit, the pill says only "×5" (the last time is in the tooltip and the detail)."""
 
     def paint(
         self,
@@ -258,9 +259,9 @@ class RepeatsDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         fm = opt.fontMetrics
         pad = max(4, fm.height() // 4)
-        room = max(opt.rect.width() // 3, opt.rect.width() - fm.horizontalAdvance("M" * 8))
         width = fm.horizontalAdvance(badge) + 2 * pad
-        if width > room:  # too narrow for the last time: the count alone
+        text_needs = fm.horizontalAdvance(opt.text) + 3 * pad
+        if text_needs + width > opt.rect.width():  # the description first: the count alone
             badge = index.data(REPEATS_SHORT_ROLE) or badge
             width = fm.horizontalAdvance(badge) + 2 * pad
         width = min(width, max(0, opt.rect.width() - 2 * pad))
