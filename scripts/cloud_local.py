@@ -157,13 +157,13 @@ class LocalStack:
 
     def _start(self) -> None:
         sls = npm_ready()
-        self.log_dir.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [sys.executable, str(AWS_DIR / "build_artifact.py")],
             cwd=ROOT,
             check=True,
             capture_output=True,
         )
+        self.log_dir.mkdir(parents=True, exist_ok=True)  # after the build: it empties .build
         env = {**os.environ, **DUMMY_AWS, "SLS_TELEMETRY_DISABLED": "1"}
         env["SLS_NOTIFICATIONS_MODE"] = "off"
         env.pop("AWS_BEARER_TOKEN_BEDROCK", None)
