@@ -138,8 +138,13 @@ class ChannelRow:
 
 
 def iso_time(t_ms: float) -> str:
-    """Epoch ms as ISO 8601, UTC, millisecond precision."""
-    return dt.datetime.fromtimestamp(t_ms / 1000.0, tz=dt.UTC).isoformat(timespec="milliseconds")
+    """Epoch ms as ISO 8601, UTC, millisecond precision; "" for a time no calendar date holds
+    (a damaged recording's year 33658: the ms column still carries it)."""
+    try:
+        moment = dt.datetime.fromtimestamp(t_ms / 1000.0, tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return ""
+    return moment.isoformat(timespec="milliseconds")
 
 
 def elapsed_text(t_ms: float, origin_ms: float) -> str:

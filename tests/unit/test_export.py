@@ -274,3 +274,11 @@ def test_descriptions_csv_fields_and_quoting() -> None:
     ]
     ranged = read(descriptions_csv(records, TimeRange(T0 + 3000, T0 + 4000)))
     assert [r["fallback"] for r in ranged] == ["true"]
+
+
+def test_a_time_no_calendar_holds_is_written_empty_not_raised() -> None:
+    from intelivision_desktop.core.export import iso_time
+
+    assert iso_time(1e15) == ""  # year 33658: found by the hostile-files fuzz test
+    assert iso_time(float("inf")) == ""
+    assert iso_time(0.0).startswith("1970-01-01T00:00:00.000")
