@@ -411,6 +411,10 @@ class RecordingSummary:
 _HEAD_LINES = 50
 
 
+NO_FRAMES = "no frames"
+"""A recording's summary error when it holds no frame at all (the window translates it)."""
+
+
 def summarize_recording(path: Path) -> RecordingSummary:
     """Header, first and last time, and line counts of a recording (never raises).
 
@@ -449,7 +453,7 @@ def summarize_recording(path: Path) -> RecordingSummary:
         return RecordingSummary(path, st.st_size, st.st_mtime, error=exc.strerror or str(exc))
     error = None
     if start is None:
-        error = parser.errors[0] if parser.errors else "no frames"
+        error = parser.errors[0] if parser.errors else NO_FRAMES
     return RecordingSummary(
         path,
         st.st_size,

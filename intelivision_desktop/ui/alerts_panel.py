@@ -84,11 +84,14 @@ class AlertsPanel(QWidget):
         self._alerts.insert(0, alert)
         self._acked.insert(0, False)
         self.table.insertRow(0)
-        device = self.names(alert.device_id) if alert.device_id else "—"
-        cells = (clock(alert.t_ms / 1000.0), device or alert.device_id or "—", alert.message)
+        device = (self.names(alert.device_id) or alert.device_id) if alert.device_id else "—"
+        message = (
+            alert.message.replace(alert.device_id, device) if alert.device_id else alert.message
+        )
+        cells = (clock(alert.t_ms / 1000.0), device, message)
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            item.setToolTip(alert.message)
+            item.setToolTip(f"{message}\n{alert.device_id}" if alert.device_id else message)
             self.table.setItem(0, col, item)
         self._style_row(0)
         while len(self._alerts) > MAX_ROWS:

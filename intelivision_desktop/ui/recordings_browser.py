@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intelivision_desktop.io.export import RecordingSummary, summarize_recording
+from intelivision_desktop.io.export import NO_FRAMES, RecordingSummary, summarize_recording
 from intelivision_desktop.io.resources import recordings_dir
 from intelivision_desktop.ui.l10n import date_time, dec, num
 from intelivision_desktop.ui.table_model import Index, ListTableModel
@@ -174,7 +174,8 @@ class RecordingsModel(ListTableModel[Entry]):
                 if s.analyzer:
                     tip += "\n" + self.tr("analyzer: {analyzer}").format(analyzer=s.analyzer)
                 if s.error:
-                    tip += "\n" + self.tr("cannot be replayed: {reason}").format(reason=s.error)
+                    reason = self.tr("no frames") if s.error == NO_FRAMES else s.error
+                    tip += "\n" + self.tr("cannot be replayed: {reason}").format(reason=reason)
             return tip
         if role == Qt.ItemDataRole.ForegroundRole and s is not None and s.error:
             return QColor("#c62828")

@@ -126,6 +126,8 @@ class DescriptionModel(ListTableModel[Run]):
             self.tr("Device"),
         )
         self.collapse = True
+        self.names: Callable[[str], str] = str
+        """The name shown for a device id in the Device column (the id is in its tooltip)."""
         """Join a description to its device's newest row when the text is the same."""
         self.total = 0
         """Descriptions added (repeats included)."""
@@ -182,7 +184,7 @@ class DescriptionModel(ListTableModel[Run]):
             if col == COL_LATENCY:
                 return latency_text(last.latency_ms)
             if col == COL_DEVICE:
-                return d.device_id
+                return self.names(d.device_id) or d.device_id
         if role == REPEATS_ROLE and col == COL_TEXT:
             if run.count == 1:
                 return None
@@ -420,8 +422,6 @@ class TimelineView(QWidget):
         bar.addWidget(self.device_filter)
         bar.addStretch(1)
         self.filter_bar.hide()  # shown with the device column
-        self.names: Callable[[str], str] = str
-        """The name shown for a device id (the window's device names)."""
         self.device_only: str | None = None
         """The device whose rows are shown (None: every device)."""
         lay = QVBoxLayout(self)
@@ -596,6 +596,16 @@ class TimelineView(QWidget):
     def _offer_device(self, device_id: str) -> None:
         if self.device_filter.findData(device_id) < 0:
             self.device_filter.addItem(self.names(device_id), device_id)
+
+    @property
+    def names(self) -> Callable[[str], str]:
+        """The name shown for a device id (the window's device names), in the Device column
+        and the filter."""
+        return self.model.names
+
+    @names.setter
+    def names(self, fn: Callable[[str], str]) -> None:
+        self.model.names = fn
 
     def rename_devices(self) -> None:
         """The device names changed: the filter's entries say them again."""

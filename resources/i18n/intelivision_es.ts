@@ -1552,6 +1552,10 @@ memoria {mb} MB</translation>
         <translation>analizador: {analyzer}</translation>
     </message>
     <message>
+        <source>no frames</source>
+        <translation>sin cuadros</translation>
+    </message>
+    <message>
         <source>cannot be replayed: {reason}</source>
         <translation>no se puede reproducir: {reason}</translation>
     </message>
