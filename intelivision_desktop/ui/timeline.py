@@ -266,6 +266,7 @@ class RepeatsDelegate(QStyledItemDelegate):
         if text_needs + width > opt.rect.width():  # the description first: the count alone
             badge = index.data(REPEATS_SHORT_ROLE) or badge
             width = fm.horizontalAdvance(badge) + 2 * pad
+        width += fm.horizontalAdvance(" ")  # rounding: "×15" must never elide to "×…"
         width = min(width, max(0, opt.rect.width() - 2 * pad))
         text_rect = opt.rect.adjusted(0, 0, -(width + pad), 0)
         opt.text = fm.elidedText(opt.text, Qt.TextElideMode.ElideRight, text_rect.width() - pad)
