@@ -137,7 +137,8 @@ def main() -> None:
 
     from intelivision_desktop.app.gui import make_app
 
-    make_app()
+    app = make_app()
+    app.setQuitOnLastWindowClosed(False)  # the benchmark ends by returning, not by a close
     r = asyncio.run(measure(args.devices, args.seconds), loop_factory=qasync.QEventLoop)
     f, fl, lag = r["frame"], r["fleet"], r["lag"]
     assert isinstance(f, list)
