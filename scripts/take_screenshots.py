@@ -104,10 +104,6 @@ async def phone(url: str, user_agent: str, scene: str, stop: asyncio.Event) -> N
 
 
 async def shoot_docks(out: Path, size: tuple[int, int]) -> None:
-    import shutil
-    import subprocess
-
-    from PySide6.QtGui import QGuiApplication
 
     from intelivision_desktop.app.cli import build_parser
     from intelivision_desktop.app.controller import SessionController
@@ -121,20 +117,10 @@ async def shoot_docks(out: Path, size: tuple[int, int]) -> None:
     window.show()
     ctl = SessionController(window, build_parser().parse_args([]), None)
 
+    shot = _x11_saver(window, out)
+
     def save(name: str) -> None:
-        window.plots.redraw()
-        path = out / f"dock-{name}.png"
-        g = window.frameGeometry()
-        if shutil.which("import") and QGuiApplication.platformName() == "xcb":
-            full = out / f".root-{name}.png"
-            subprocess.run(["import", "-window", "root", str(full)], check=True)
-            crop = f"{g.width()}x{g.height()}+{g.x()}+{g.y()}"
-            subprocess.run(["convert", str(full), "-crop", crop, "+repage", str(path)], check=True)
-            full.unlink()
-        else:
-            screen = window.screen()
-            screen.grabWindow(0, g.x(), g.y(), g.width(), g.height()).save(str(path))
-        sys.stdout.write(f"{path}\n")
+        shot(f"dock-{name}")
 
     async def settle(seconds: float = 1.5) -> None:
         await asyncio.sleep(seconds)
