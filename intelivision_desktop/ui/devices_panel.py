@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -86,14 +88,17 @@ class DevicesPanel(QWidget):
         lay.addWidget(self.summary)
         self._qr_text = ""
         self.following: str | None = None
+        self.names: Callable[[str], str] = str
+        """Device id → the name the operator knows it by (the window sets it)."""
 
     def _on_select(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
             item = self.table.item(rows[0].row(), 0)
-            if item is not None and item.text() != self.following:
-                self.following = item.text()
-                self.device_selected.emit(item.text())
+            device_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            if isinstance(device_id, str) and device_id != self.following:
+                self.following = device_id
+                self.device_selected.emit(device_id)
 
     def refresh(self, source: object) -> None:
         if not isinstance(source, DeviceServer):
@@ -130,7 +135,7 @@ class DevicesPanel(QWidget):
                     state=state, dropped=num(d.dropped), malformed=num(d.malformed)
                 )
             values = (
-                d.device_id,
+                self.names(d.device_id) or d.device_id,
                 d.address,
                 d.user_agent,
                 since,
@@ -146,6 +151,9 @@ class DevicesPanel(QWidget):
                     self.table.setItem(row, col, item)
                 if item.text() != text:
                     item.setText(text)
+                if col == 0:  # the name shows; the id is what selecting follows
+                    item.setData(Qt.ItemDataRole.UserRole, d.device_id)
+                    item.setToolTip(d.device_id)
                 item.setForeground(
                     QColor("#2e7d32" if d.connected else "#888888")
                     if col == 7

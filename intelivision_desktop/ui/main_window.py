@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         self.connection = ConnectionPanel(self)
         self.backend_dock = self._dock(self.tr("Backend"), "backendDock", self.connection)
         self.devices = DevicesPanel(self)
+        self.devices.names = self.names.name
         self.devices_dock = self._dock(self.tr("Devices"), "devicesDock", self.devices)
         self.devices.device_selected.connect(self.follow_device)
         self.fleet = FleetPanel(self)

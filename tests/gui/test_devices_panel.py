@@ -6,6 +6,7 @@ import asyncio
 
 import qasync
 import socketio
+from PySide6.QtCore import Qt
 
 from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
@@ -49,7 +50,11 @@ def test_two_devices_listed_and_plots_follow_one(qloop: qasync.QEventLoop, qtbot
         )
         window.devices.refresh(server)
         assert window.devices.table.rowCount() == 2
-        ids = [window.devices.table.item(r, 0).text() for r in range(2)]  # type: ignore[union-attr]
+        cells = [window.devices.table.item(r, 0) for r in range(2)]
+        ids = [c.data(Qt.ItemDataRole.UserRole) for c in cells]  # type: ignore[union-attr]
+        # the device shows by its name, its id behind it
+        assert [c.text() for c in cells] == [window.names.name(i) for i in ids]  # type: ignore[union-attr]
+        assert [c.toolTip() for c in cells] == ids  # type: ignore[union-attr]
         window.devices.table.selectRow(1)
         assert window.plots.store is ctl.session.stores[ids[1]]
         window.devices.table.selectRow(0)
