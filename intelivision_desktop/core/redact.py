@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-REDACTED = "REDACTED"
+REDACTED = "[REDACTED]"
+"""What stands for a secret: not a word, so no token check mistakes it for a value."""
+_R = re.escape(REDACTED)
 
 SECRET_NAME_PATTERN = (
     r"(?:[a-z0-9_-]*token|[a-z0-9_-]*secret|[a-z0-9_-]*key|[a-z0-9_-]*password|passwd"
@@ -40,10 +42,10 @@ _NAME_CHARS = r"A-Za-z0-9_.\-"
 # Authorization: Bearer xyz / "Authorization": "AWS4-HMAC-SHA256 …" (the scheme is kept)
 _AUTHORIZATION = re.compile(
     r"(?<![A-Za-z0-9_-])(authorization[\"']?[ \t]*[:=][ \t]*[\"']?)"
-    r"((?:bearer|basic|token)[ \t]+)?+(?!REDACTED)[^\s\"',;]+",
+    rf"((?:bearer|basic|token)[ \t]+)?+(?!{_R})[^\s\"',;]+",
     re.IGNORECASE,
 )
-_BEARER = re.compile(r"(?<![A-Za-z0-9_-])(bearer[ \t]+)(?!REDACTED)[A-Za-z0-9._~+/=-]+", re.I)
+_BEARER = re.compile(rf"(?<![A-Za-z0-9_-])(bearer[ \t]+)(?!{_R})[A-Za-z0-9._~+/=-]+", re.I)
 # "token": "…" in JSON or a Python repr
 _QUOTED_KEY = re.compile(
     rf"(?<![{_NAME_CHARS}\"'])([\"'])([{_NAME_CHARS}]+)\1([ \t]*:[ \t]*[\"'])([^\"'\n]*)"
@@ -54,7 +56,7 @@ _ASSIGNED = re.compile(rf"(?<![{_NAME_CHARS}])([{_NAME_CHARS}]+)([ \t]*=[ \t]*)(
 _OPTION = re.compile(r"(?<![A-Za-z0-9-])(--[a-z][a-z-]*)([ \t]+)([^\s-]\S*)", re.IGNORECASE)
 # scheme://user:password@host
 _USERINFO = re.compile(
-    r"(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*://[^/\s:@]+:)(?!REDACTED@)[^@\s/]+(@)", re.IGNORECASE
+    rf"(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*://[^/\s:@]+:)(?!{_R}@)[^@\s/]+(@)", re.IGNORECASE
 )
 # AWS access key ids (long-term AKIA…, temporary ASIA…)
 _AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")

@@ -10,28 +10,28 @@ from intelivision_desktop.core.redact import REDACTED, is_secret_name, redact
 from tests.conftest import TEST_TOKENS
 
 CASES = [
-    ("ws://h:1/dev?token=tok123&a=1", "ws://h:1/dev?token=REDACTED&a=1"),
-    ("wss://h/?a=1&access_token=tok123", "wss://h/?a=1&access_token=REDACTED"),
+    ("ws://h:1/dev?token=tok123&a=1", "ws://h:1/dev?token=[REDACTED]&a=1"),
+    ("wss://h/?a=1&access_token=tok123", "wss://h/?a=1&access_token=[REDACTED]"),
     (
         "https://b/x?X-Amz-Signature=ab12&X-Amz-Security-Token=FwoG&X-Amz-Date=1",
-        "https://b/x?X-Amz-Signature=REDACTED&X-Amz-Security-Token=REDACTED&X-Amz-Date=REDACTED",
+        "https://b/x?X-Amz-Signature=[REDACTED]&X-Amz-Security-Token=[REDACTED]&X-Amz-Date=[REDACTED]",
     ),
-    ("key AKIAIOSFODNN7EXAMPLE in use", "key REDACTED in use"),
-    ("Authorization: Bearer eyJhbGci.x.y", "Authorization: Bearer REDACTED"),
-    ("{'Authorization': 'Basic dXNlcjpw'}", "{'Authorization': 'Basic REDACTED'}"),
-    ('{"token": "tok123", "n": 1}', '{"token": "REDACTED", "n": 1}'),
-    ("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG", "aws_secret_access_key=REDACTED"),
-    ("app --token tok123 --source demo://", "app --token REDACTED --source demo://"),
-    ("http://user:pa55@host:3001/", "http://user:REDACTED@host:3001/"),
+    ("key AKIAIOSFODNN7EXAMPLE in use", "key [REDACTED] in use"),
+    ("Authorization: Bearer eyJhbGci.x.y", "Authorization: Bearer [REDACTED]"),
+    ("{'Authorization': 'Basic dXNlcjpw'}", "{'Authorization': 'Basic [REDACTED]'}"),
+    ('{"token": "tok123", "n": 1}', '{"token": "[REDACTED]", "n": 1}'),
+    ("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG", "aws_secret_access_key=[REDACTED]"),
+    ("app --token tok123 --source demo://", "app --token [REDACTED] --source demo://"),
+    ("http://user:pa55@host:3001/", "http://user:[REDACTED]@host:3001/"),
     ("max_tokens=200 speed=2 demo://", "max_tokens=200 speed=2 demo://"),
     # what the links and the server logged before (issue 17 §2)
-    ("> GET /dev?token=s3cret HTTP/1.1", "> GET /dev?token=REDACTED HTTP/1.1"),
-    ("> Authorization: Bearer s3cret", "> Authorization: Bearer REDACTED"),
+    ("> GET /dev?token=s3cret HTTP/1.1", "> GET /dev?token=[REDACTED] HTTP/1.1"),
+    ("> Authorization: Bearer s3cret", "> Authorization: Bearer [REDACTED]"),
     (
         "Connection error: http://h:1/socket.io/?token=s3cret&transport=websocket&EIO=4",
-        "Connection error: http://h:1/socket.io/?token=REDACTED&transport=websocket&EIO=4",
+        "Connection error: http://h:1/socket.io/?token=[REDACTED]&transport=websocket&EIO=4",
     ),
-    ("--serve-token s3cret --headless", "--serve-token REDACTED --headless"),
+    ("--serve-token s3cret --headless", "--serve-token [REDACTED] --headless"),
 ]
 
 

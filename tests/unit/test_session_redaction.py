@@ -30,8 +30,8 @@ def test_state_details_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     session.set_state("analyzer", LinkState.RETRYING, detail)
     (change,) = [e for e in events if isinstance(e, StateChange)]
     assert TOKEN not in change.detail
-    assert "token=REDACTED" in change.detail
-    assert "Bearer REDACTED" in change.detail
+    assert "token=[REDACTED]" in change.detail
+    assert "Bearer [REDACTED]" in change.detail
     assert TOKEN not in session.states["analyzer"][1]
     assert TOKEN not in caplog.text
     # the same detail again is the same state: not published twice
@@ -44,7 +44,7 @@ def test_problem_messages_are_redacted() -> None:
     session.problem("analyzer", "handshake", f"Socket.IO: http://h:1/?token={TOKEN} refused")
     (p,) = [e for e in events if isinstance(e, Problem)]
     assert TOKEN not in p.message
-    assert "token=REDACTED" in p.message
+    assert "token=[REDACTED]" in p.message
     assert session.last_problem == p
     assert session.counters().problems == {"handshake": 1}
 
@@ -63,4 +63,4 @@ def test_a_failing_source_states_its_error_redacted() -> None:
     state, detail = session.states["source"]
     assert state is LinkState.FAILED
     assert TOKEN not in detail
-    assert "token=REDACTED" in detail
+    assert "token=[REDACTED]" in detail

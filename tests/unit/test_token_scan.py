@@ -16,7 +16,7 @@ def test_the_scanner_finds_planted_tokens_and_skips_python_files() -> None:
         (root / "logs" / "app.log").write_text(
             f"INFO link: GET /dev?token={TEST_TOKENS[0]}\n", encoding="utf-8"
         )
-        (root / "settings.json").write_text('{"token": "REDACTED"}', encoding="utf-8")
+        (root / "settings.json").write_text('{"token": "[REDACTED]"}', encoding="utf-8")
         (root / "conftest.py").write_text(f"TOKEN = {TEST_TOKENS[0]!r}\n", encoding="utf-8")
         # across the scanner's block boundary, in binary data
         blob = b"\x00" * (_SCAN_BLOCK - 3) + TEST_TOKENS[1].encode() + b"\xff" * 10
@@ -28,5 +28,5 @@ def test_the_scanner_finds_planted_tokens_and_skips_python_files() -> None:
 
 def test_a_clean_folder_has_no_hits() -> None:
     with tempfile.TemporaryDirectory(prefix="iv-token-scan-") as d:
-        (Path(d) / "a.log").write_text("token=REDACTED Bearer REDACTED\n", encoding="utf-8")
+        (Path(d) / "a.log").write_text("token=[REDACTED] Bearer [REDACTED]\n", encoding="utf-8")
         assert files_with_tokens([Path(d)]) == []
