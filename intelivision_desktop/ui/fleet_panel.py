@@ -181,7 +181,7 @@ class WatchDialog(QDialog):
         self.setWindowTitle(self.tr("Watch deployment"))
         self.address = QLineEdit(address, self)
         self.address.setObjectName("watchAddress")
-        self.address.setPlaceholderText("wss://ID.execute-api.REGION.amazonaws.com/dev")
+        self.address.setPlaceholderText(self.tr("wss://ID.execute-api.REGION.amazonaws.com/dev"))
         self.token = QLineEdit(self)
         self.token.setObjectName("watchToken")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)

@@ -2201,6 +2201,10 @@ memoria {mb} MB</translation>
         <translation>Observar despliegue</translation>
     </message>
     <message>
+        <source>wss://ID.execute-api.REGION.amazonaws.com/dev</source>
+        <translation>wss://ID.execute-api.REGION.amazonaws.com/dev</translation>
+    </message>
+    <message>
         <source>Operator token (not saved)</source>
         <translation>Token del operador (no se guarda)</translation>
     </message>
