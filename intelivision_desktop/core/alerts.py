@@ -3,8 +3,19 @@
 Pure and deterministic: every call is given its time (session clock, epoch ms); nothing here
 reads a clock. Each rule fires once per *episode* and re-arms when its condition clears:
 
-- ``silent``: a device sent no frame for more than ``silent_s`` (re-armed by its next frame;
-  a device that left, :meth:`AlertRules.on_device_gone`, is not silent, it is gone);
+- ``silent``: a device sent nothing for longer than its threshold (re-armed by its next
+  frame; a device that left, :meth:`AlertRules.on_device_gone`, is not silent, it is gone).
+  The threshold follows the device's own cadence: ``max(silent_s, min(silent_cadence_factor
+  × typical gap, silent_max_s))``, the typical gap being the lower median of its last
+  :data:`CADENCE_GAPS` arrival gaps. So a device that streams at a steady pace is not silent
+  (a fleet source gets one window summary per device every 2 s, a slow backend one every
+  12 s: threshold 36 s), up to a pace of one message per ``silent_max_s / factor`` (40 s by
+  default); a device that stops is called silent after at most ``max(silent_s,
+  silent_max_s)`` (120 s by default), whatever its history; a frame-rate device (5/s) keeps
+  ``silent_s``. One long gap (a device back after a pause) does not stretch the threshold:
+  the median ignores it. A device's first gap, before any cadence is known, is judged
+  against ``silent_s``. The alert's detail gives the threshold used (``threshold_s``) and
+  the typical gap (``typical_gap_s``);
 - ``camera_off``: a frame says ``cameraActive: false`` (re-armed by a frame saying true);
 - ``latency``: a description took longer than ``latency_s`` (re-armed by one that did not);
 - ``fallback_rate``: more than ``fallback_rate`` of a device's descriptions of the last
@@ -21,6 +32,7 @@ reads a clock. Each rule fires once per *episode* and re-arms when its condition
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,12 +70,21 @@ APPROACHING = ("se_acerca", "acercándose")
 
 IN_FRONT = frozenset({"frente", "centro"})
 
+CADENCE_GAPS = 8
+"""Arrival gaps kept per device for its typical cadence (the ``silent`` threshold)."""
+
 
 @dataclass(frozen=True, slots=True)
 class AlertConfig:
     """Alert thresholds (the settings file's ``alert_*`` options)."""
 
     silent_s: float = 10.0
+    """A device that sent nothing for longer than this (or than its own cadence allows, see
+    ``silent_cadence_factor``) is silent."""
+    silent_cadence_factor: float = 3.0
+    """The silent threshold is at least this many times the device's typical arrival gap."""
+    silent_max_s: float = 120.0
+    """The cadence never stretches the silent threshold beyond this (nor below ``silent_s``)."""
     latency_s: float = 6.0
     fallback_rate: float = 0.5
     """Share of fallback descriptions (0–1) above which ``fallback_rate`` fires."""
@@ -78,6 +99,8 @@ class AlertConfig:
     def __post_init__(self) -> None:
         for name in (
             "silent_s",
+            "silent_cadence_factor",
+            "silent_max_s",
             "latency_s",
             "fallback_window_s",
             "danger_distance_m",
@@ -115,6 +138,10 @@ class AlertRules:
     def reset(self) -> None:
         """Forget every device and episode (a replay jumped on its timeline)."""
         self._last_seen: dict[str, float] = {}
+        self._gaps: dict[str, deque[float]] = {}
+        """Each device's last arrival gaps (ms), for its cadence."""
+        self._limit_ms: dict[str, float] = {}
+        """Each device's silent threshold (ms), from its gaps; ``silent_s`` if absent."""
         self._silent: set[str] = set()
         self._camera_off: set[str] = set()
         self._slow: set[str] = set()
@@ -129,8 +156,7 @@ class AlertRules:
     def on_frame(self, frame: Frame) -> list[Alert]:
         out: list[Alert] = []
         dev, t = frame.device_id, frame.arrival_ms
-        self._last_seen[dev] = t
-        self._silent.discard(dev)
+        self._seen(dev, t)
         if frame.camera_active is False:
             if dev not in self._camera_off:
                 self._camera_off.add(dev)
@@ -151,8 +177,11 @@ class AlertRules:
 
     def on_activity(self, device_id: str, t_ms: float) -> None:
         """A device sent something other than a frame (raw samples): it is not silent."""
-        self._last_seen[device_id] = t_ms
-        self._silent.discard(device_id)
+        self._seen(device_id, t_ms)
+
+    def silent_threshold_s(self, device_id: str) -> float:
+        """The time without anything from ``device_id`` after which it is silent (seconds)."""
+        return self._limit_ms.get(device_id, self.config.silent_s * 1000.0) / 1000.0
 
     def on_description(self, d: Description) -> list[Alert]:
         out: list[Alert] = []
@@ -198,6 +227,8 @@ class AlertRules:
     def on_device_gone(self, device_id: str) -> None:
         """The device left: forget it (a device that left is not silent)."""
         self._last_seen.pop(device_id, None)
+        self._gaps.pop(device_id, None)
+        self._limit_ms.pop(device_id, None)
         for s in (self._silent, self._camera_off, self._slow, self._fallback_high):
             s.discard(device_id)
         self._recent.pop(device_id, None)
@@ -208,18 +239,24 @@ class AlertRules:
         """Time passed: silent devices, the fallback share's window, AI errors' quiet time."""
         out: list[Alert] = []
         cfg = self.config
-        limit = cfg.silent_s * 1000.0
+        default = cfg.silent_s * 1000.0
         for dev, last in self._last_seen.items():
             gap = now_ms - last
+            limit = self._limit_ms.get(dev, default)
             if gap > limit and dev not in self._silent:
                 self._silent.add(dev)
+                gaps = self._gaps.get(dev)
                 out.append(
                     Alert(
                         AlertKind.SILENT,
                         dev,
                         now_ms,
                         f"{dev} has sent nothing for {gap / 1000.0:.0f} s",
-                        {"silent_s": gap / 1000.0, "threshold_s": cfg.silent_s},
+                        {
+                            "silent_s": gap / 1000.0,
+                            "threshold_s": limit / 1000.0,
+                            "typical_gap_s": statistics.median_low(gaps) / 1000.0 if gaps else None,
+                        },
                         f"silent:{dev}",
                     )
                 )
@@ -237,6 +274,23 @@ class AlertRules:
         return out
 
     # --- rules -----------------------------------------------------------------------------
+
+    def _seen(self, dev: str, t: float) -> None:
+        """``dev`` sent something at ``t``: not silent; its cadence and threshold updated."""
+        last = self._last_seen.get(dev)
+        self._last_seen[dev] = t if last is None else max(last, t)
+        self._silent.discard(dev)
+        if last is None or t < last:  # first sight, or out of order: no gap to learn from
+            return
+        gaps = self._gaps.get(dev)
+        if gaps is None:
+            gaps = self._gaps[dev] = deque(maxlen=CADENCE_GAPS)
+        gaps.append(t - last)
+        cfg = self.config
+        cadence = min(
+            cfg.silent_cadence_factor * statistics.median_low(gaps), cfg.silent_max_s * 1000.0
+        )
+        self._limit_ms[dev] = max(cfg.silent_s * 1000.0, cadence)
 
     def _fallback(self, dev: str, now_ms: float) -> list[Alert]:
         cfg = self.config

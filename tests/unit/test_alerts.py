@@ -48,7 +48,8 @@ def feed_frames(rules: AlertRules, frames: list[Frame]) -> list[Alert]:
 
 def test_silent_fires_once_per_episode_and_rearms() -> None:
     rules = AlertRules(AlertConfig(silent_s=10))
-    assert rules.on_frame(frame(0)) == []
+    for i in range(6):  # 5 frames/s, the last at 0 s
+        assert rules.on_frame(frame(-1 + i * 0.2)) == []
     assert rules.tick(T0 + 9_000) == []
     first = rules.tick(T0 + 10_500)
     assert kinds(first) == [AlertKind.SILENT]
@@ -59,6 +60,102 @@ def test_silent_fires_once_per_episode_and_rearms() -> None:
     rules.on_frame(frame(61))  # back: re-armed
     assert rules.tick(T0 + 65_000) == []
     assert kinds(rules.tick(T0 + 72_000)) == [AlertKind.SILENT]
+
+
+def stream(rules: AlertRules, times_s: list[float], device: str = "cam") -> list[Alert]:
+    """Frames of ``device`` at ``times_s``, with the session's 1 Hz alert clock in between."""
+    out: list[Alert] = []
+    clock = times_s[0]
+    for t in times_s:
+        while clock < t:
+            out += rules.tick(T0 + clock * 1000.0)
+            clock += 1.0
+        out += rules.on_frame(frame(t, device))
+        out += rules.tick(T0 + t * 1000.0)
+    return out
+
+
+def silent_after(rules: AlertRules, last_s: float, device: str = "cam") -> float | None:
+    """Seconds after ``last_s`` at which the 1 Hz clock (ticking at .5 s) calls it silent."""
+    for k in range(1, 600):
+        if [a for a in rules.tick(T0 + (last_s + k - 0.5) * 1000.0) if a.device_id == device]:
+            return k - 0.5
+    return None
+
+
+def test_silent_steady_two_second_windows_keep_silent_s() -> None:
+    """A fleet device's window summaries every 2 s: 3 × 2 s is below silent_s, which rules."""
+    rules = AlertRules(AlertConfig(silent_s=10))
+    times = [i * 2.0 for i in range(30)]
+    assert stream(rules, times) == []
+    assert rules.silent_threshold_s("cam") == 10.0
+    assert rules.tick(T0 + (times[-1] + 9.9) * 1000.0) == []
+    out = rules.tick(T0 + (times[-1] + 10.1) * 1000.0)
+    assert kinds(out) == [AlertKind.SILENT]
+    assert out[0].detail["threshold_s"] == 10.0
+    assert out[0].detail["typical_gap_s"] == 2.0
+
+
+def test_silent_a_slow_steady_cadence_is_not_silence() -> None:
+    """A slow backend's windows 12 s apart: streaming at its own pace, the device is not silent
+    (only its first gap, before any cadence is known, is judged against silent_s); stopped,
+    it is silent after 3 × 12 s."""
+    rules = AlertRules(AlertConfig(silent_s=10))
+    times = [i * 12.0 for i in range(15)]
+    out = stream(rules, times)
+    assert [a.t_ms for a in out] == [T0 + 11_000.0]  # the first gap: nothing known yet
+    assert rules.silent_threshold_s("cam") == 36.0
+    last = times[-1]
+    assert rules.tick(T0 + (last + 15) * 1000.0) == []
+    assert rules.tick(T0 + (last + 35.5) * 1000.0) == []
+    out = rules.tick(T0 + (last + 36.5) * 1000.0)
+    assert kinds(out) == [AlertKind.SILENT]
+    assert out[0].detail["threshold_s"] == 36.0
+    assert out[0].detail["typical_gap_s"] == 12.0
+    assert "36 s" in out[0].message
+
+
+def test_silent_frame_rate_device_unchanged() -> None:
+    rules = AlertRules(AlertConfig(silent_s=10))
+    times = [i * 0.2 for i in range(100)]
+    assert stream(rules, times) == []
+    assert rules.silent_threshold_s("cam") == 10.0
+    assert silent_after(rules, times[-1]) == 10.5
+
+
+def test_silent_one_long_pause_does_not_stretch_the_threshold() -> None:
+    """A 2 s device back after a 60 s pause: the median of its gaps is still 2 s."""
+    rules = AlertRules(AlertConfig(silent_s=10))
+    times = [i * 2.0 for i in range(10)] + [78.0 + i * 2.0 for i in range(5)]
+    out = stream(rules, times)
+    assert kinds(out) == [AlertKind.SILENT]  # the pause itself
+    assert rules.silent_threshold_s("cam") == 10.0
+    assert silent_after(rules, times[-1]) == 10.5
+
+
+def test_silent_threshold_is_bounded_whatever_the_cadence() -> None:
+    """A device that sent every 100 s is silent after silent_max_s, not after 300 s."""
+    rules = AlertRules(AlertConfig(silent_s=10, silent_max_s=120))
+    for t in (0.0, 100.0, 200.0, 300.0):
+        rules.on_frame(frame(t))
+    assert rules.silent_threshold_s("cam") == 120.0
+    assert silent_after(rules, 300.0) == 120.5
+
+
+def test_silent_thresholds_are_per_device_and_forgotten() -> None:
+    rules = AlertRules(AlertConfig(silent_s=10))
+    for i in range(6):
+        rules.on_frame(frame(i * 12.0, "slow"))
+        rules.on_activity("board", T0 + i * 12_000.0 + 11_000.0)  # raw samples count too
+    for i in range(300):
+        rules.on_frame(frame(50 + i * 0.2, "fast"))
+    assert rules.silent_threshold_s("slow") == 36.0
+    assert rules.silent_threshold_s("board") == 36.0
+    assert rules.silent_threshold_s("fast") == 10.0
+    rules.on_device_gone("slow")
+    assert rules.silent_threshold_s("slow") == 10.0  # back later: learnt again
+    rules.reset()
+    assert rules.silent_threshold_s("board") == 10.0
 
 
 def test_a_device_that_left_is_not_silent() -> None:
@@ -182,7 +279,14 @@ def test_reset_forgets_episodes() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [{"silent_s": 0}, {"latency_s": float("nan")}, {"fallback_rate": 1.5}, {"fallback_min": 0}],
+    [
+        {"silent_s": 0},
+        {"silent_cadence_factor": -1},
+        {"silent_max_s": float("inf")},
+        {"latency_s": float("nan")},
+        {"fallback_rate": 1.5},
+        {"fallback_min": 0},
+    ],
 )
 def test_config_refuses_nonsense(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=next(iter(bad))):
