@@ -27,6 +27,13 @@ reads a clock. Each rule fires once per *episode* and re-arms when its condition
   as "3.0m+" is never "within"), or a vehicle crossing in front at any distance. One alert
   per device and object kind per episode; the episode ends after ``danger_quiet_s`` without
   such a sighting.
+
+Each alert's ``message`` is one English sentence (recordings, headless output, logs); its
+``detail`` holds what the sentence says (danger: ``danger`` "approaching" or "crossing",
+``object``, ``distance``; silent: ``silent_s``, ``threshold_s``; latency: ``latency_ms``,
+``threshold_s``; fallback_rate: ``rate``, ``fallbacks``, ``descriptions``, ``window_s``;
+ai_errors: ``problem`` and ``error``, the service's words, if any), so the window can say it
+in the operator's language.
 """
 
 from __future__ import annotations
@@ -220,9 +227,11 @@ class AlertRules:
             return []
         self._ai_firing = True
         text = f"AI service errors ({kind})"
+        detail: dict[str, str] = {"problem": kind}
         if message:
             text += f": {message[:200]}"
-        return [Alert(AlertKind.AI_ERRORS, "", now_ms, text, {"problem": kind}, "ai_errors")]
+            detail["error"] = message[:200]
+        return [Alert(AlertKind.AI_ERRORS, "", now_ms, text, detail, "ai_errors")]
 
     def on_device_gone(self, device_id: str) -> None:
         """The device left: forget it (a device that left is not silent)."""
@@ -336,9 +345,9 @@ class AlertRules:
         for o in frame.objects:
             kind = spanish_kind(o.kind)
             if _approaching(o.movement) and _within(o, cfg.danger_distance_m):
-                what = f"{kind} approaching at {o.distance.raw}"
+                danger, what = "approaching", f"{kind} approaching at {o.distance.raw}"
             elif o.movement == "cruzando" and o.direction in IN_FRONT and kind in cfg.vehicle_kinds:
-                what = f"{kind} crossing in front ({o.distance.raw})"
+                danger, what = "crossing", f"{kind} crossing in front ({o.distance.raw})"
             else:
                 continue
             key = (dev, kind)
@@ -353,6 +362,7 @@ class AlertRules:
                 t,
                 f"Danger near {dev}: {what}",
                 {
+                    "danger": danger,
                     "object": kind,
                     "movement": o.movement,
                     "direction": o.direction,

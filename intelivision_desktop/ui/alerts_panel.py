@@ -1,9 +1,16 @@
 """The alert list: newest first, unacknowledged ones bold, acknowledge one or all; optionally a
-beep and a desktop notification (system tray) for each new alert."""
+beep and a desktop notification (system tray) for each new alert.
+
+An alert's text is said here, in the window's language, from its kind, its device (by name)
+and its ``detail`` (core/alerts.py); ``Alert.message``, the English sentence recordings and
+headless output keep, is shown only when the detail lacks what the sentence needs (an alert
+from an older version)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -21,11 +28,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intelivision_desktop.core.model import Alert
-from intelivision_desktop.ui.l10n import clock, grouped
+from intelivision_desktop.core.model import Alert, AlertKind
+from intelivision_desktop.ui.l10n import clock, dec, grouped, num
 
 MAX_ROWS = 1000
 """Alerts listed at most (the oldest go first; the session keeps its own count)."""
+
+
+class _Missing(LookupError):
+    """An alert's detail lacks a value its sentence needs."""
+
+
+def _number(detail: Mapping[str, Any], key: str) -> float:
+    v = detail.get(key)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        raise _Missing(key)
+    return float(v)
+
+
+def _word(detail: Mapping[str, Any], key: str) -> str:
+    v = detail.get(key)
+    if not isinstance(v, str) or not v:
+        raise _Missing(key)
+    return v
+
+
+def _short(x: float) -> str:
+    """``10`` or ``13.5``: a whole number without decimals, else one."""
+    return num(round(x)) if abs(x - round(x)) < 0.05 else dec(x, 1)
 
 
 class AlertsPanel(QWidget):
@@ -85,9 +115,7 @@ class AlertsPanel(QWidget):
         self._acked.insert(0, False)
         self.table.insertRow(0)
         device = (self.names(alert.device_id) or alert.device_id) if alert.device_id else "—"
-        message = (
-            alert.message.replace(alert.device_id, device) if alert.device_id else alert.message
-        )
+        message = self.text(alert)
         cells = (clock(alert.t_ms / 1000.0), device, message)
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
@@ -108,7 +136,69 @@ class AlertsPanel(QWidget):
         if tray is None or not QSystemTrayIcon.isSystemTrayAvailable() or not tray.isVisible():
             return
         title = self.tr("InteliVision alert")
-        tray.showMessage(title, alert.message, QSystemTrayIcon.MessageIcon.Warning, 10_000)
+        tray.showMessage(title, self.text(alert), QSystemTrayIcon.MessageIcon.Warning, 10_000)
+
+    # --- what an alert says ----------------------------------------------------------------
+
+    def text(self, alert: Alert) -> str:
+        """The alert in the window's language, its device by name (``alert.message``, the
+        device's id replaced by its name, if the detail lacks what the sentence needs)."""
+        device = (self.names(alert.device_id) or alert.device_id) if alert.device_id else ""
+        try:
+            return self._compose(alert.kind, device, alert.detail)
+        except _Missing:
+            if not alert.device_id:
+                return alert.message
+            return alert.message.replace(alert.device_id, device)
+
+    def _compose(self, kind: AlertKind, device: str, d: Mapping[str, Any]) -> str:
+        if kind is AlertKind.DANGER:
+            what, obj, distance = _word(d, "danger"), _word(d, "object"), _word(d, "distance")
+            if what == "approaching":
+                text = self.tr("Danger near {device}: {object} approaching at {distance}")
+            elif what == "crossing":
+                text = self.tr("Danger near {device}: {object} crossing in front ({distance})")
+            else:
+                raise _Missing("danger")
+            return text.format(device=device, object=obj, distance=distance)
+        if kind is AlertKind.SILENT:
+            return self.tr("{device} has sent nothing for {seconds} s (limit {limit} s)").format(
+                device=device,
+                seconds=num(round(_number(d, "silent_s"))),
+                limit=_short(_number(d, "threshold_s")),
+            )
+        if kind is AlertKind.CAMERA_OFF:
+            if not device:
+                raise _Missing("device")
+            return self.tr("The camera of {device} is off").format(device=device)
+        if kind is AlertKind.LATENCY:
+            return self.tr(
+                "Descriptions for {device} are slow: {seconds} s (limit {limit} s)"
+            ).format(
+                device=device,
+                seconds=dec(_number(d, "latency_ms") / 1000.0, 1),
+                limit=_short(_number(d, "threshold_s")),
+            )
+        if kind is AlertKind.FALLBACK_RATE:
+            return self.tr(
+                "{percent}% of the descriptions for {device} came from the fallback rules "
+                "({fallbacks} of {descriptions} in {minutes} min)"
+            ).format(
+                percent=num(round(_number(d, "rate") * 100.0)),
+                device=device,
+                fallbacks=num(round(_number(d, "fallbacks"))),
+                descriptions=num(round(_number(d, "descriptions"))),
+                minutes=_short(_number(d, "window_s") / 60.0),
+            )
+        if kind is AlertKind.AI_ERRORS:
+            problem = _word(d, "problem")
+            error = d.get("error")
+            if isinstance(error, str) and error:
+                return self.tr("AI service errors ({problem}): {error}").format(
+                    problem=problem, error=error
+                )
+            return self.tr("AI service errors ({problem})").format(problem=problem)
+        raise _Missing("kind")
 
     # --- acknowledging ---------------------------------------------------------------------
 

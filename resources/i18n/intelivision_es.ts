@@ -105,6 +105,38 @@
         <source>InteliVision alert</source>
         <translation>Alerta de InteliVision</translation>
     </message>
+    <message>
+        <source>Danger near {device}: {object} approaching at {distance}</source>
+        <translation>Peligro cerca de {device}: {object} a {distance} y acercándose</translation>
+    </message>
+    <message>
+        <source>Danger near {device}: {object} crossing in front ({distance})</source>
+        <translation>Peligro cerca de {device}: {object} cruzando al frente ({distance})</translation>
+    </message>
+    <message>
+        <source>{device} has sent nothing for {seconds} s (limit {limit} s)</source>
+        <translation>{device} no envía nada desde hace {seconds} s (límite {limit} s)</translation>
+    </message>
+    <message>
+        <source>The camera of {device} is off</source>
+        <translation>La cámara de {device} está apagada</translation>
+    </message>
+    <message>
+        <source>Descriptions for {device} are slow: {seconds} s (limit {limit} s)</source>
+        <translation>Las descripciones de {device} tardan {seconds} s (límite {limit} s)</translation>
+    </message>
+    <message>
+        <source>{percent}% of the descriptions for {device} came from the fallback rules ({fallbacks} of {descriptions} in {minutes} min)</source>
+        <translation>{percent} % de las descripciones de {device} vinieron de las reglas de respaldo ({fallbacks} de {descriptions} en {minutes} min)</translation>
+    </message>
+    <message>
+        <source>AI service errors ({problem}): {error}</source>
+        <translation>Errores del servicio de IA ({problem}): {error}</translation>
+    </message>
+    <message>
+        <source>AI service errors ({problem})</source>
+        <translation>Errores del servicio de IA ({problem})</translation>
+    </message>
     <message numerus="yes">
         <source>%n unacknowledged</source>
         <translation>

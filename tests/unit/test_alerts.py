@@ -220,6 +220,7 @@ def test_bedrock_errors_fire_once_until_quiet() -> None:
     assert kinds(first) == [AlertKind.AI_ERRORS]
     assert first[0].device_id == ""
     assert "throttled" in first[0].message
+    assert first[0].detail == {"problem": "throttled", "error": "ThrottlingException: slow down"}
     assert rules.on_problem("analyzer", "service_error", T0 + 30_000) == []
     rules.tick(T0 + 80_000)  # 50 s since the last: still the same episode
     assert rules.on_problem("analyzer", "timeout", T0 + 85_000) == []
@@ -241,6 +242,8 @@ def test_danger_approaching_within_distance_per_kind_deduplicated() -> None:
     out = feed_frames(rules, near)
     assert kinds(out) == [AlertKind.DANGER]
     assert out[0].detail["object"] == "perro"
+    assert out[0].detail["danger"] == "approaching"
+    assert out[0].detail["distance"] == "1.8m"
     assert out[0].detail["distance_m"] == 1.8
     assert out[0].key == "danger:cam:perro"
     static = [frame(7, objects=[obj("chair", "estatico", "frente", "0.5m")])]
@@ -261,6 +264,8 @@ def test_danger_vehicle_crossing_in_front_at_any_distance() -> None:
     out = feed_frames(rules, front)
     assert kinds(out) == [AlertKind.DANGER]
     assert out[0].detail["object"] == "autobús"
+    assert out[0].detail["danger"] == "crossing"
+    assert out[0].detail["distance"] == "6.0m+"
     assert "crossing in front" in out[0].message
 
 
