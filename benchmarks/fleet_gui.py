@@ -48,6 +48,7 @@ async def measure(devices: int, seconds: float) -> dict[str, list[float] | int]:
     from intelivision_desktop.app.cli import build_parser
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.core.embedded import RulesAnalyzer
     from intelivision_desktop.core.model import Description
     from intelivision_desktop.core.scenes import SCENES
@@ -63,7 +64,7 @@ async def measure(devices: int, seconds: float) -> dict[str, list[float] | int]:
     while server.port == 0:  # noqa: ASYNC110 - the server says nothing when it listens
         await asyncio.sleep(0.05)
 
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     window.resize(1280, 800)
     window.show()
     ctl = SessionController(window, build_parser().parse_args([]))

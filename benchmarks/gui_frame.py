@@ -20,9 +20,10 @@ async def measure(history: float, seconds: float) -> list[float]:
     from intelivision_desktop.app.cli import build_parser
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     window.resize(1440, 900)
     window.show()
     args = build_parser().parse_args(["--history", str(history)])

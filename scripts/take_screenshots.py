@@ -44,6 +44,7 @@ async def shoot(out: Path, size: tuple[int, int]) -> None:
     from intelivision_desktop.app.cli import build_parser
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.io.resources import demo_recording
     from intelivision_desktop.ui.main_window import MainWindow
 
@@ -53,7 +54,7 @@ async def shoot(out: Path, size: tuple[int, int]) -> None:
             raise SystemExit(f"screenshots: cannot write {path}")
         sys.stdout.write(f"{path}\n")
 
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     window.resize(*size)
     window.show()
     ctl = SessionController(window, build_parser().parse_args([]), None)
@@ -108,10 +109,11 @@ async def shoot_docks(out: Path, size: tuple[int, int]) -> None:
     from intelivision_desktop.app.cli import build_parser
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.ui.main_window import MainWindow
     from scripts.fake_board import FakeBoard
 
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     window.resize(*size)
     window.move(40, 40)
     window.show()
@@ -191,12 +193,13 @@ async def shoot_extras(out: Path, size: tuple[int, int]) -> None:
     from intelivision_desktop.app.cli import build_parser
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.io.resources import demo_recording
     from intelivision_desktop.ui.main_window import MainWindow
     from scripts.fake_board import FakeBoard
     from tests.integration.backends import SocketIOBackend
 
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     window.resize(*size)
     window.move(40, 40)
     window.show()
@@ -266,6 +269,7 @@ async def shoot_fleet(out: Path, size: tuple[int, int]) -> None:
     from intelivision_desktop.app.cli import build_parser
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.io.resources import demo_recording
     from intelivision_desktop.ui.main_window import MainWindow
     from scripts.cloud_local import LocalStack, free_port
@@ -287,7 +291,7 @@ async def shoot_fleet(out: Path, size: tuple[int, int]) -> None:
                 await asyncio.sleep(0.2)
 
     with LocalStack(free_port()) as stack:
-        window = MainWindow(demo_sources())
+        window = MainWindow(demo_sources(), ui_services())
         window.resize(*size)
         window.move(40, 40)
         window.show()

@@ -403,7 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         if args.export_csv is not None:
-            from intelivision_desktop.io.export import ExportError, export_source_csv
+            from intelivision_desktop.core.export import ExportError
+            from intelivision_desktop.io.export import export_source_csv
 
             try:
                 channels, descriptions = export_source_csv(args.source, args.export_csv)

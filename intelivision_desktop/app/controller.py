@@ -24,6 +24,7 @@ from intelivision_desktop.app.wiring import (
     analyzer_window,
     build_session,
 )
+from intelivision_desktop.core.ports import LineDevice, Playback
 from intelivision_desktop.core.redact import redact
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
@@ -222,7 +223,7 @@ class SessionController:
             return
         query = src.url.partition("?")[2]
         if "speed=" not in query:
-            src.player.set_speed(self.options.replay_speed)
+            src.set_speed(self.options.replay_speed)
         if "loop=" not in query and not isinstance(src, DemoSource):
             src.loop = self.options.replay_loop
 
@@ -289,7 +290,7 @@ class SessionController:
     def adopt(self, session: Session) -> None:
         """Show and run an already built session (the current one must be stopped)."""
         self.session = session
-        if hasattr(session.source, "hold_at_end"):
+        if isinstance(session.source, Playback):
             session.source.hold_at_end = True  # a replay waits at its end to be sought
         self._apply_replay_options(session)
         if not is_observer_url(session.source.url):  # a fleet's URL has a token: not kept
@@ -356,18 +357,18 @@ class SessionController:
             self.session.set_analyzer(analyzer)
 
     def send_line(self, text: str) -> None:
-        send = getattr(self.session.source if self.session else None, "send_line", None)
-        if send is None:
+        src = self.session.source if self.session else None
+        if not isinstance(src, LineDevice):
             self.window.notify(
                 translate("MainWindow", "The current source is not a serial device."), 8000
             )
             return
-        send(text, eol=self.window.serial.line_ending)
+        src.send_line(text, eol=self.window.serial.line_ending)
 
     def set_control_lines(self, dtr: bool, rts: bool) -> None:
-        ctl = getattr(self.session.source if self.session else None, "set_control_lines", None)
-        if ctl is not None:
-            ctl(dtr, rts)
+        src = self.session.source if self.session else None
+        if isinstance(src, LineDevice):
+            src.set_control_lines(dtr, rts)
 
     def use_rules(self) -> None:
         self.args.analyzer = "embedded://rules"

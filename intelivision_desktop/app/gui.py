@@ -82,6 +82,7 @@ async def run_window(args: argparse.Namespace, first: Session | None = None) -> 
 
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.logs import STARTUP_LINE
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.ui.gc_guard import MainThreadCollector
     from intelivision_desktop.ui.main_window import MainWindow
 
@@ -89,7 +90,7 @@ async def run_window(args: argparse.Namespace, first: Session | None = None) -> 
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     collector = MainThreadCollector()
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     from intelivision_desktop.app.settings import SettingsStore
 
     # the self-test and screenshots run on the defaults and leave the operator's settings alone

@@ -24,6 +24,7 @@ from intelivision_desktop.core.model import (
     Problem,
     StateChange,
 )
+from intelivision_desktop.core.ports import DeviceHost
 from intelivision_desktop.core.redact import redact
 from intelivision_desktop.core.session import Session
 
@@ -101,11 +102,11 @@ class Printer:
                 self._logged[event.kind] = now
                 log.warning("%s: %s", event.component, event.message)
         elif isinstance(event, StateChange) and event.state is LinkState.LIVE:
-            urls = getattr(self.session.source, "device_urls", None)
-            if event.component == "source" and urls is not None and not self._told:
+            src = self.session.source
+            if event.component == "source" and isinstance(src, DeviceHost) and not self._told:
                 # straight to the operator's terminal, not to the log file: it may hold a token
                 self._told = True
-                for kind, url in urls().items():
+                for kind, url in src.device_urls().items():
                     sys.stderr.write(f"devices connect to ({kind}): {url}\n")
                 sys.stderr.flush()
 

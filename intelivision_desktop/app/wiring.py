@@ -21,6 +21,7 @@ from intelivision_desktop.core.backoff import BackoffPolicy
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.registry import UrlError, analyzer_for, open_analyzer, open_source
+from intelivision_desktop.ui.services import Services
 
 
 class CliError(Exception):
@@ -184,3 +185,27 @@ def epoch_ms() -> float:
 
 def analyzer_window(args: argparse.Namespace) -> int:
     return analysis_config(args).window_ms
+
+
+def ui_services() -> Services:
+    """The window's files and ports: the real ones (see :mod:`intelivision_desktop.ui.services`)."""
+    from intelivision_desktop.io.export import (
+        export_descriptions_list_csv,
+        export_table_csv,
+        summarize_recording,
+        write_bytes,
+    )
+    from intelivision_desktop.io.resources import exports_dir, recordings_dir
+    from intelivision_desktop.io.serial_source import list_ports
+    from intelivision_desktop.io.server import DEFAULT_PORT
+
+    return Services(
+        list_ports=list_ports,
+        summarize_recording=summarize_recording,
+        recordings_dir=recordings_dir,
+        exports_dir=exports_dir,
+        write_table_csv=export_table_csv,
+        write_descriptions_csv=export_descriptions_list_csv,
+        write_bytes=write_bytes,
+        serve_port=DEFAULT_PORT,
+    )

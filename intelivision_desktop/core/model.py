@@ -7,6 +7,7 @@ All classes are frozen: a message, once published, never changes under a listene
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -288,3 +289,24 @@ class Alert:
 
 
 Event = FrameBatch | SampleBatch | Description | StateChange | Problem | Rewound | Alert
+
+
+@dataclass(slots=True)
+class LinkStats:
+    """Live numbers of a link, read by the UI at about 1 Hz."""
+
+    sent: int = 0
+    received: int = 0
+    descriptions: int = 0
+    connects: int = 0
+    held: int = 0
+    """Frames held while a first connection was being made (then sent in order)."""
+    failover_frames: int = 0
+    """Frames of a connection that was down, described by the failover rules instead."""
+    rtt_ms: float | None = None
+    health: dict[str, Any] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    """Problems by kind: backend_error, malformed, unknown_event, too_large, oversize …"""
+    last_error: str = ""
+    silent: str = ""
+    """Set while a live backend takes frames and answers nothing (see ``SILENT_AFTER_S``)."""

@@ -10,7 +10,17 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from intelivision_desktop.core.channels import FloatArray
-from intelivision_desktop.core.model import Alert, Description, Frame, LinkState, Summary, Window
+from intelivision_desktop.core.fleet import FleetDevice
+from intelivision_desktop.core.model import (
+    Alert,
+    Description,
+    Frame,
+    LinkState,
+    LinkStats,
+    Summary,
+    Window,
+)
+from intelivision_desktop.core.serial_settings import MonitorLine
 
 
 class SourceSink(Protocol):
@@ -142,3 +152,186 @@ class WindowWatcher(Protocol):
     stream)."""
 
     def observe_window(self, window: Window, summary: Summary, relevant: bool) -> None: ...
+
+
+@runtime_checkable
+class Playback(Protocol):
+    """A source an operator can pause, step and speed up (a replay, a generated scene); one
+    with a timeline (:attr:`seekable`) can also be sought. Called on the loop's thread."""
+
+    loop: bool
+    """Start again at the end."""
+    hold_at_end: bool
+    """At the end, wait paused to be sought or played again instead of finishing (the GUI)."""
+
+    @property
+    def title(self) -> str:
+        """What is played, in a few words (a recording's file name)."""
+        ...
+
+    @property
+    def live(self) -> bool:
+        """Made now (a generated scene) rather than read from a file."""
+        ...
+
+    @property
+    def paused(self) -> bool: ...
+
+    @property
+    def speed(self) -> float | None:
+        """The pace factor (None: as fast as possible)."""
+        ...
+
+    def set_speed(self, speed: float | None) -> None: ...
+
+    def play(self) -> None:
+        """Resume; at the end of a replay, start it again."""
+        ...
+
+    def pause(self) -> None: ...
+
+    def step(self) -> None:
+        """While paused: the next frame (or sample block)."""
+        ...
+
+    @property
+    def seekable(self) -> bool:
+        """Whether :meth:`seek` works (the timeline is indexed)."""
+        ...
+
+    @property
+    def length_s(self) -> float | None:
+        """How long the timeline plays at 1× (None: not known, or endless)."""
+        ...
+
+    @property
+    def position_s(self) -> float:
+        """Where the replay stands: seconds from the start of its timeline."""
+        ...
+
+    @property
+    def position_wall_ms(self) -> float | None:
+        """The recorded time (the file's own clock) of the last item handed over."""
+        ...
+
+    @property
+    def at_end(self) -> bool: ...
+
+    def seek(self, position_s: float) -> None:
+        """Continue from ``position_s`` (clamped to the timeline); kept paused if paused."""
+        ...
+
+
+@runtime_checkable
+class RawLines(Protocol):
+    """A source whose raw lines can be watched as received (the serial monitor)."""
+
+    def monitor_since(self, seq: int) -> tuple[int, list[MonitorLine]]:
+        """The raw lines received after ``seq`` (0 at first) and the number to ask with next."""
+        ...
+
+
+@runtime_checkable
+class LineDevice(RawLines, Protocol):
+    """A source that is one line-oriented device (a serial board): the operator sends it
+    lines, sets its control lines, watches its counters (and its raw lines)."""
+
+    channel_cap: int
+    """Numeric channels kept per line (values beyond are counted as ``capped_fields``)."""
+
+    @property
+    def state(self) -> LinkState: ...
+
+    @property
+    def stats(self) -> Mapping[str, int]:
+        """Counters: rows, frames, bad_lines, bad_fields, capped_fields, overlong, reconnects."""
+        ...
+
+    @property
+    def board(self) -> tuple[str, str]:
+        """The board's product name as its port reports it ("" when unknown), and the port."""
+        ...
+
+    @property
+    def device_ids(self) -> tuple[str, ...]:
+        """The device ids its data carry (numeric rows, JSON sensor frames)."""
+        ...
+
+    def send_line(self, text: str, eol: str | None = None) -> None:
+        """Queue a line for the device (``eol``: lf, crlf, cr, none; default the URL's)."""
+        ...
+
+    def set_control_lines(self, dtr: bool, rts: bool) -> None: ...
+
+
+class ServedDevice(Protocol):
+    """A device connected (or once connected) to this app in local backend mode."""
+
+    @property
+    def device_id(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def user_agent(self) -> str: ...
+    @property
+    def connected(self) -> bool: ...
+    @property
+    def connected_at(self) -> float:
+        """Wall time, epoch seconds."""
+        ...
+
+    @property
+    def frames(self) -> int: ...
+    @property
+    def dropped(self) -> int: ...
+    @property
+    def malformed(self) -> int: ...
+    @property
+    def last_description(self) -> str: ...
+
+    def rate(self) -> float:
+        """Frames per second over the last few seconds."""
+        ...
+
+
+@runtime_checkable
+class DeviceRoster(Protocol):
+    """A source that accepts devices (local backend mode): who connected, who was refused."""
+
+    @property
+    def token(self) -> str:
+        """The pairing token devices must present ("" on loopback only)."""
+        ...
+
+    @property
+    def refused(self) -> int: ...
+
+    @property
+    def devices(self) -> Mapping[str, ServedDevice]: ...
+
+    def device_urls(self) -> dict[str, str]: ...
+
+
+@runtime_checkable
+class FleetWatch(Protocol):
+    """A source that watches a deployment's devices (the fleet console's observer stream)."""
+
+    @property
+    def fleet(self) -> Mapping[str, FleetDevice]:
+        """The deployment's devices by id, first seen first."""
+        ...
+
+
+@runtime_checkable
+class LinkReport(Protocol):
+    """An analyzer that is a link to a deployed backend, with its live numbers."""
+
+    @property
+    def stats(self) -> LinkStats: ...
+
+
+@runtime_checkable
+class AnalyzerTotals(Protocol):
+    """An analyzer that reports its own totals (the Bedrock analyzer: calls, tokens, …)."""
+
+    def totals(self) -> Mapping[str, object]: ...

@@ -30,11 +30,16 @@ from intelivision_desktop.core.channels import ChannelStore
 from intelivision_desktop.core.export import (
     ALL,
     DESCRIPTION_COLUMNS,
+    NO_FRAMES,
     ChannelTable,
     ColumnCollector,
+    ExportError,
+    ExportResult,
+    RecordingSummary,
     TimeRange,
     channel_csv_lines,
     description_csv_lines,
+    descriptions_path,
     first_time,
     record_time,
     store_table,
@@ -47,22 +52,6 @@ from intelivision_desktop.io.timeline_index import last_time
 
 DEFAULT_DEVICE = "replay"
 """Device name given to plain frame files (what ``replay://`` uses)."""
-
-
-class ExportError(Exception):
-    """Export failed for a reason the user can act on (message is one line)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ExportResult:
-    """What one export wrote."""
-
-    path: Path
-    rows: int
-    """Data rows (the header line not counted)."""
-    columns: tuple[str, ...]
-    bad_lines: int
-    """Lines of the recording that could not be read (skipped)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +140,6 @@ def scan_recording(path: Path, default_device: str = DEFAULT_DEVICE) -> Recordin
     return RecordingScan(
         origin, tuple(columns.columns()), tuple(descs), frames, samples, parser.bad_lines
     )
-
-
-def descriptions_path(out: Path) -> Path:
-    """Where :func:`export_csv` puts the descriptions: ``x.csv`` → ``x.descriptions.csv``."""
-    stem = out.stem if out.suffix.lower() == ".csv" else out.name
-    return out.with_name(stem + ".descriptions.csv")
 
 
 EXPORT_FILE_MODE = 0o644
@@ -296,27 +279,6 @@ def export_source_csv(
 # --- the session in memory -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ExportPaths:
-    """The files of one export: ``BASE.csv``, ``BASE.descriptions.csv``, ``BASE.png``."""
-
-    channels: Path
-    descriptions: Path
-    plots: Path
-
-
-def export_paths(folder: Path, base_name: str) -> ExportPaths:
-    """Where an export named ``base_name`` goes in ``folder``. Raises :class:`ExportError`
-    for a name that is empty or names another folder."""
-    base = base_name.strip()
-    if base.lower().endswith(".csv"):
-        base = base[:-4]
-    if not base or base in (".", "..") or "/" in base or "\\" in base or "\0" in base:
-        raise ExportError(f"{base_name!r} is not a file name (no folders, not empty)")
-    channels = folder / f"{base}.csv"
-    return ExportPaths(channels, descriptions_path(channels), folder / f"{base}.png")
-
-
 def export_table_csv(
     table: ChannelTable,
     out: Path,
@@ -379,40 +341,7 @@ def export_descriptions_list_csv(
 # --- quick summaries (the recordings browser) ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RecordingSummary:
-    """What the recordings browser shows of a file, found without decoding every frame."""
-
-    path: Path
-    size_bytes: int
-    modified_s: float
-    """Last modification, epoch seconds (file system clock)."""
-    start_ms: float | None = None
-    """Time of the first record (session clock)."""
-    end_ms: float | None = None
-    """Time of the last record (the last sample of a trailing samples block)."""
-    source: str = ""
-    """The header's source URL; empty for a plain file of wire frames."""
-    analyzer: str = ""
-    created_ms: float | None = None
-    frames: int = 0
-    descriptions: int = 0
-    sample_blocks: int = 0
-    error: str | None = None
-    """Why the file could not be summarised (it is still listed)."""
-
-    @property
-    def duration_s(self) -> float | None:
-        if self.start_ms is None or self.end_ms is None:
-            return None
-        return max(0.0, (self.end_ms - self.start_ms) / 1000.0)
-
-
 _HEAD_LINES = 50
-
-
-NO_FRAMES = "no frames"
-"""A recording's summary error when it holds no frame at all (the window translates it)."""
 
 
 def summarize_recording(path: Path) -> RecordingSummary:

@@ -26,7 +26,6 @@ import json
 import logging
 import ssl
 import time
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,7 +36,14 @@ from intelivision_desktop.core.analysis import AnalysisConfig, is_not_relevant_a
 from intelivision_desktop.core.backoff import Backoff, BackoffPolicy
 from intelivision_desktop.core.codec import FrameError, decode_summary, encode_frame, loads_bounded
 from intelivision_desktop.core.embedded import RulesAnalyzer
-from intelivision_desktop.core.model import Description, Frame, LinkState, Summary, Window
+from intelivision_desktop.core.model import (
+    Description,
+    Frame,
+    LinkState,
+    LinkStats,
+    Summary,
+    Window,
+)
 from intelivision_desktop.core.ports import AnalyzerSink
 from intelivision_desktop.core.redact import redact
 
@@ -146,27 +152,6 @@ def ssl_context(options: LinkOptions) -> ssl.SSLContext | bool:
         except (OSError, ssl.SSLError) as exc:
             raise TlsRejected(f"cannot use CA file {options.ca_file}: {exc}") from None
     return ssl.create_default_context()
-
-
-@dataclass(slots=True)
-class LinkStats:
-    """Live numbers of a link, read by the UI at about 1 Hz."""
-
-    sent: int = 0
-    received: int = 0
-    descriptions: int = 0
-    connects: int = 0
-    held: int = 0
-    """Frames held while a first connection was being made (then sent in order)."""
-    failover_frames: int = 0
-    """Frames of a connection that was down, described by the failover rules instead."""
-    rtt_ms: float | None = None
-    health: dict[str, Any] = field(default_factory=dict)
-    counts: Counter[str] = field(default_factory=Counter)
-    """Problems by kind: backend_error, malformed, unknown_event, too_large, oversize …"""
-    last_error: str = ""
-    silent: str = ""
-    """Set while a live backend takes frames and answers nothing (see ``SILENT_AFTER_S``)."""
 
 
 class _FailoverSink:

@@ -26,9 +26,8 @@ import contextlib
 import logging
 import math
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -36,6 +35,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from intelivision_desktop.core.backoff import Backoff, BackoffPolicy
 from intelivision_desktop.core.channels import FloatArray
 from intelivision_desktop.core.codec import FrameError, decode_summary, dumps, loads_bounded
+from intelivision_desktop.core.fleet import PREFIX, FleetDevice
 from intelivision_desktop.core.model import (
     Description,
     DetectedObject,
@@ -52,7 +52,6 @@ from intelivision_desktop.io.sources import ReplaySource
 
 log = logging.getLogger(__name__)
 
-PREFIX = "observe+"
 MAX_PER_GROUP = 20
 """People or objects of one group put into a synthetic frame (a group may count hundreds)."""
 MAX_EVENT_BYTES = 1 << 20
@@ -60,9 +59,6 @@ MAX_DEVICES = 10_000
 """Devices kept in the fleet table; more are counted and not tracked."""
 MAX_TEXT = 500
 KEEPALIVE_S = 240.0
-SILENT_S = 10.0
-"""A connected device with no event for this long is shown as silent."""
-RATE_SPAN_S = 10.0
 
 
 class ObserverRefused(RuntimeError):
@@ -72,49 +68,6 @@ class ObserverRefused(RuntimeError):
 @runtime_checkable
 class _Publishes(Protocol):
     def publish(self, description: Description) -> None: ...
-
-
-@dataclass(slots=True)
-class FleetDevice:
-    """What the fleet console knows of one device of the deployment."""
-
-    device_id: str
-    user_agent: str = ""
-    address: str = ""
-    connected_at: float | None = None
-    """Epoch ms on the backend's clock (``device-connected``), None if never seen connecting."""
-    last_seen: float | None = None
-    """Epoch ms on the backend's clock of the device's last event."""
-    last_seen_local: float = 0.0
-    """Our monotonic clock at the device's last event (for ``silent``)."""
-    connected: bool = True
-    windows: int = 0
-    frames: int = 0
-    descriptions: int = 0
-    fallbacks: int = 0
-    last_description: str = ""
-    _recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=512))
-
-    def rate(self, now: float) -> float:
-        """Frames per second over the last :data:`RATE_SPAN_S` seconds (our clock)."""
-        while self._recent and now - self._recent[0][0] > RATE_SPAN_S:
-            self._recent.popleft()
-        return sum(n for _, n in self._recent) / RATE_SPAN_S
-
-    def window_rate(self, now: float) -> float:
-        """Windows per second over the last :data:`RATE_SPAN_S` seconds."""
-        self.rate(now)
-        return len(self._recent) / RATE_SPAN_S
-
-    def fallback_rate(self) -> float | None:
-        """Share of its descriptions the rules answered (the AI failed); None before any."""
-        return self.fallbacks / self.descriptions if self.descriptions else None
-
-    def state(self, now: float) -> str:
-        """``connected``, ``silent`` (connected, nothing for :data:`SILENT_S`) or ``gone``."""
-        if not self.connected:
-            return "gone"
-        return "silent" if now - self.last_seen_local > SILENT_S else "connected"
 
 
 def display_url(url: str) -> str:
@@ -176,6 +129,11 @@ class ObserverSource:
         self.bad_events = 0
         self.connections = 0
         self.untracked = 0
+
+    @property
+    def fleet(self) -> Mapping[str, FleetDevice]:
+        """:class:`~intelivision_desktop.core.ports.FleetWatch`: the devices by id."""
+        return self.devices
 
     @property
     def url(self) -> str:

@@ -329,7 +329,22 @@ class _TimelineSource:
         """Frames and sample blocks handed to the sink so far."""
         self._seek_to: float | None = None
 
-    # --- controls (called from the loop thread: the GUI, tests) -----------------------------
+    # --- controls (called from the loop thread: the GUI, tests): core.ports.Playback --------
+
+    @property
+    def title(self) -> str:
+        return self.url
+
+    @property
+    def paused(self) -> bool:
+        return self.player.paused
+
+    @property
+    def speed(self) -> float | None:
+        return self.player.speed
+
+    def set_speed(self, speed: float | None) -> None:
+        self.player.set_speed(speed)
 
     @property
     def seekable(self) -> bool:
@@ -542,6 +557,10 @@ class ReplaySource(_TimelineSource):
             if i == index and from_ms is not None:
                 start = await asyncio.to_thread(offset_at, self.paths[i], from_ms)
             yield i, self._frames_of(self.paths[i], start)
+
+    @property
+    def title(self) -> str:
+        return Path(self.paths[0]).name
 
     def _report_bad(self, path: Path, parser: RecordingParser, reported: int) -> int:
         if parser.bad_lines > reported and self._sink is not None:

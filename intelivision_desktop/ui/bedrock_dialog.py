@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intelivision_desktop.io.bedrock import (
+from intelivision_desktop.core.bedrock_settings import (
     DEFAULT_CONNECT_TIMEOUT_S,
     DEFAULT_MAX_TOKENS,
     DEFAULT_MODEL_ID,

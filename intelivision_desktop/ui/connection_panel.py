@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intelivision_desktop.io.links import BackendLink
+from intelivision_desktop.core.ports import Analyzer, AnalyzerTotals, LinkReport
 from intelivision_desktop.ui.l10n import clock, dec, num, state_text, translate
 from intelivision_desktop.ui.status_text import detail_text
 
@@ -218,11 +218,10 @@ class ConnectionPanel(QWidget):
         self.state.setText(f"<b>{name}</b> — {html.escape(detail)}" if detail else f"<b>{name}</b>")
         self.state.setStyleSheet(STATE_STYLE.get(state, ""))
 
-    def update_numbers(self, analyzer: object) -> None:
+    def update_numbers(self, analyzer: Analyzer | None) -> None:
         """Refresh the link's numbers (called about once a second)."""
-        totals = getattr(analyzer, "totals", None)
-        if callable(totals):
-            t = totals()
+        if isinstance(analyzer, AnalyzerTotals):
+            t = analyzer.totals()
             lines = []
             for k, v in t.items():
                 if v in (None, ""):
@@ -232,7 +231,7 @@ class ConnectionPanel(QWidget):
                 lines.append(self.tr("{name}: {value}").format(name=name, value=value))
             self.numbers.setText("\n".join(lines))
             return
-        if not isinstance(analyzer, BackendLink):
+        if not isinstance(analyzer, LinkReport):
             self.numbers.setText(self.tr("Offline rules: no backend in use."))
             return
         st = analyzer.stats

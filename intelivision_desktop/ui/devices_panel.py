@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intelivision_desktop.io.server import DeviceServer
+from intelivision_desktop.core.ports import DeviceRoster, Source
 from intelivision_desktop.ui.l10n import clock, dec, num, translate
 
 COLUMNS = (
@@ -100,8 +100,8 @@ class DevicesPanel(QWidget):
                 self.following = device_id
                 self.device_selected.emit(device_id)
 
-    def refresh(self, source: object) -> None:
-        if not isinstance(source, DeviceServer):
+    def refresh(self, source: Source | None) -> None:
+        if not isinstance(source, DeviceRoster):
             self.urls.setText(
                 self.tr("Not accepting devices. Use “Accept devices” in the toolbar.")
             )

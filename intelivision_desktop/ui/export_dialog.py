@@ -60,22 +60,18 @@ from intelivision_desktop.core.channels import ChannelStore
 from intelivision_desktop.core.export import (
     ALL,
     ChannelTable,
+    ExportError,
+    ExportPaths,
     TimeRange,
+    export_paths,
     first_time,
     store_table,
     store_times_ms,
 )
 from intelivision_desktop.core.model import Description
-from intelivision_desktop.io.export import (
-    ExportError,
-    ExportPaths,
-    export_descriptions_list_csv,
-    export_paths,
-    export_table_csv,
-    write_bytes,
-)
 from intelivision_desktop.ui.l10n import clock, dec, grouped, num, translate
 from intelivision_desktop.ui.plots import PlotPanel
+from intelivision_desktop.ui.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +130,8 @@ class ExportJob:
 
     paths: ExportPaths
     time_range: TimeRange
+    services: Services
+    """Writes the files."""
     table: ChannelTable | None = None
     descriptions: list[Description] | None = None
     png: bytes | None = None
@@ -156,19 +154,19 @@ class ExportJob:
         """Write the files (any thread: no Qt here). Raises :class:`ExportError`."""
         out: list[ExportedFile] = []
         if self.table is not None:
-            r = export_table_csv(
+            r = self.services.write_table_csv(
                 self.table, self.paths.channels, origin_ms=self.origin_ms, progress=self._progress
             )
             out.append(ExportedFile("channels", r.path, r.rows, _rows(r.rows)))
         if self.cancel.is_set():
             raise ExportCancelled
         if self.descriptions is not None:
-            r = export_descriptions_list_csv(
+            r = self.services.write_descriptions_csv(
                 self.descriptions, self.paths.descriptions, origin_ms=self.origin_ms
             )
             out.append(ExportedFile("descriptions", r.path, r.rows, _rows(r.rows)))
         if self.png is not None:
-            write_bytes(self.paths.plots, self.png)
+            self.services.write_bytes(self.paths.plots, self.png)
             w, h = self.png_size
             out.append(
                 ExportedFile(
@@ -216,6 +214,7 @@ def png_bytes(panel: PlotPanel) -> tuple[bytes, tuple[int, int]]:
 def prepare_export(
     request: ExportRequest,
     *,
+    services: Services,
     stores: Mapping[str, ChannelStore],
     descriptions: Iterable[Description],
     visible_range: VisibleRange | None = None,
@@ -250,7 +249,7 @@ def prepare_export(
         vr = visible_range()
         if vr is not None:
             time_range = TimeRange.from_seconds(min(vr), max(vr))
-    job = ExportJob(paths, time_range)
+    job = ExportJob(paths, time_range, services)
     if request.csv_channels:
         store = stores.get(device) if device is not None else None
         if store is not None and device is not None:
@@ -273,6 +272,7 @@ def prepare_export(
 def export_now(
     request: ExportRequest,
     *,
+    services: Services,
     stores: Mapping[str, ChannelStore],
     descriptions: Iterable[Description],
     visible_range: VisibleRange | None = None,
@@ -281,6 +281,7 @@ def export_now(
     """Export at once, on the calling thread (the GUI thread when plots are included)."""
     job = prepare_export(
         request,
+        services=services,
         stores=stores,
         descriptions=descriptions,
         visible_range=visible_range,
@@ -315,6 +316,7 @@ class ExportDialog(QDialog):
         *,
         device: str | None = None,
         everything: bool = False,
+        services: Services,
         parent: QWidget | None = None,
         now: Callable[[], dt.datetime] = dt.datetime.now,
     ) -> None:
@@ -323,6 +325,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Export"))
         self.setObjectName("ExportDialog")
+        self._services = services
         self._stores = stores
         self._descriptions = descriptions
         self._visible_range = visible_range
@@ -514,6 +517,7 @@ class ExportDialog(QDialog):
         try:
             job = prepare_export(
                 self.request(),
+                services=self._services,
                 stores=self._stores,
                 descriptions=self._descriptions,
                 visible_range=self._visible_range,

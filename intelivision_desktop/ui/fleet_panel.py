@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intelivision_desktop.io.observer import PREFIX, ObserverSource
+from intelivision_desktop.core.fleet import PREFIX
+from intelivision_desktop.core.ports import FleetWatch, Source
 from intelivision_desktop.ui.l10n import clock, dec, num, translate
 
 COLUMNS = (
@@ -94,14 +95,14 @@ class FleetPanel(QWidget):
         if device_id in self._order:
             self.table.selectRow(self._order.index(device_id))
 
-    def refresh(self, source: object) -> None:
-        if not isinstance(source, ObserverSource):
+    def refresh(self, source: Source | None) -> None:
+        if not isinstance(source, FleetWatch):
             self.table.setRowCount(0)
             self._order = []
             self.summary.setText(self.tr("Not watching a deployment."))
             return
         now = self.clock()
-        devices = list(source.devices.values())
+        devices = list(source.fleet.values())
         # first seen first: rows do not jump about under the operator's click
         known = {d.device_id for d in devices}
         order = [d for d in self._order if d in known]
@@ -110,7 +111,7 @@ class FleetPanel(QWidget):
         self.table.setRowCount(len(order))
         counts = {"connected": 0, "silent": 0, "gone": 0}
         for row, dev_id in enumerate(order):
-            d = source.devices[dev_id]
+            d = source.fleet[dev_id]
             state = d.state(now)
             counts[state] += 1
             fallback = d.fallback_rate()

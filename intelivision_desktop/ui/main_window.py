@@ -41,11 +41,8 @@ from PySide6.QtWidgets import (
 
 from intelivision_desktop.core.devices import DeviceNames
 from intelivision_desktop.core.model import Description, LinkState, Problem
+from intelivision_desktop.core.ports import DeviceRoster, FleetWatch, LineDevice, Playback
 from intelivision_desktop.core.session import Session
-from intelivision_desktop.io.observer import ObserverSource
-from intelivision_desktop.io.resources import exports_dir
-from intelivision_desktop.io.server import DEFAULT_PORT as SERVE_PORT
-from intelivision_desktop.io.server import DeviceServer
 from intelivision_desktop.ui.alerts_panel import AlertsPanel
 from intelivision_desktop.ui.bridge import SessionBridge
 from intelivision_desktop.ui.connection_panel import ConnectionPanel
@@ -58,6 +55,7 @@ from intelivision_desktop.ui.recordings_browser import RecordingsBrowser
 from intelivision_desktop.ui.replay_bar import ReplayBar, clock_text
 from intelivision_desktop.ui.serial_monitor import SerialMonitor
 from intelivision_desktop.ui.serial_panel import SerialPanel
+from intelivision_desktop.ui.services import Services
 from intelivision_desktop.ui.speech import Speaker
 from intelivision_desktop.ui.status_text import (
     StateView,
@@ -162,8 +160,13 @@ class MainWindow(QMainWindow):
     language_chosen = Signal(str)
     """View → Language: ``es``, ``en`` or ``""`` (the system's); applies at the next start."""
 
-    def __init__(self, sources: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, sources: list[tuple[str, str]], services: Services, parent: QWidget | None = None
+    ) -> None:
+        """``sources``: the source picker's entries (label, URL); ``services``: files and
+        ports (:func:`intelivision_desktop.app.wiring.ui_services`)."""
         super().__init__(parent)
+        self.services = services
         self.setWindowTitle(self.tr("InteliVision Desktop"))
         self.setObjectName("MainWindow")
         self._asked: QSize | None = None
@@ -228,7 +231,7 @@ class MainWindow(QMainWindow):
         self.timeline.names = self.names.name
         self.watch_address = ""
         """The last deployment address watched (its token is never kept)."""
-        self.serial = SerialPanel(self)
+        self.serial = SerialPanel(self, scan=services.list_ports)
         self.serial_dock = self._dock(self.tr("Serial device"), "serialDock", self.serial)
         self.serial.source_requested.connect(self.request_source)
         self.monitor = SerialMonitor(self)
@@ -284,7 +287,7 @@ class MainWindow(QMainWindow):
         # one "Follow live" for the window: the timeline's jump-to-live and the plots' follow
         self.follow_action.toggled.connect(self.timeline.follow_live)
         self.timeline.following_changed.connect(self.follow_action.setChecked)
-        self.serve_port = SERVE_PORT
+        self.serve_port = services.serve_port
         self.export_folder = ""
         self.export_everything = False
         self.export_dialog: ExportDialog | None = None
@@ -402,7 +405,7 @@ class MainWindow(QMainWindow):
             self.tr(
                 "Be the backend: camera devices on this computer connect to "
                 "http://127.0.0.1:{port} (Socket.IO) or ws://127.0.0.1:{port}/dev"
-            ).format(port=SERVE_PORT)
+            ).format(port=self.services.serve_port)
         )
         self.serve_action.toggled.connect(self._on_serve_toggled)
         tb.addAction(self.serve_action)
@@ -765,7 +768,7 @@ class MainWindow(QMainWindow):
             self.source_combo.insertItem(0, source_label or session.source.url, session.source.url)
             idx = 0
         self.source_combo.setCurrentIndex(idx)
-        serving = isinstance(session.source, DeviceServer)
+        serving = isinstance(session.source, DeviceRoster)
         self.serve_action.blockSignals(True)
         self.serve_action.setChecked(serving)
         self.serve_action.blockSignals(False)
@@ -776,7 +779,7 @@ class MainWindow(QMainWindow):
             self.devices_dock.hide()
         self.devices.following = None
         self.devices.refresh(session.source)
-        watching = isinstance(session.source, ObserverSource)
+        watching = isinstance(session.source, FleetWatch)
         self.fleet_dock.setVisible(watching)
         if watching:
             self._front(self.fleet_dock)
@@ -846,30 +849,21 @@ class MainWindow(QMainWindow):
 
     def _learn_devices(self) -> None:
         src = self.session.source if self.session is not None else None
-        if isinstance(src, DeviceServer):
+        if isinstance(src, DeviceRoster):
             for info in src.devices.values():
                 self.names.learn(info.device_id, info.user_agent, info.address)
-        elif isinstance(src, ObserverSource):
-            for dev in src.devices.values():
+        elif isinstance(src, FleetWatch):
+            for dev in src.fleet.values():
                 if self.names.identity(dev.device_id).user_agent != dev.user_agent:
                     self.names.learn(dev.device_id, dev.user_agent, dev.address)
-        elif src is not None and source_kind(src.url) == "serial":
-            ident = getattr(src, "identity", None)
-            port = getattr(src, "current_port", None) or getattr(
-                getattr(src, "config", None), "port", ""
-            )
-            product = (
-                (getattr(ident, "product", None) or getattr(ident, "description", None) or "")
-                if ident is not None
-                else ""
-            )
-            dev = getattr(src, "device_id", "")
+        elif isinstance(src, LineDevice):
+            product, port = src.board
             name = (
                 self.tr("{board} on {port}").format(board=product, port=port)
                 if product
                 else (self.tr("Board on {port}").format(port=port) if port else "")
             )
-            for d in (dev, getattr(src, "frame_device", "")):
+            for d in src.device_ids:
                 if d:
                     self.names.learn(d, name=name)
 
@@ -883,9 +877,7 @@ class MainWindow(QMainWindow):
         name = self.device_name()
         title = self.tr("InteliVision Desktop")
         self.setWindowTitle(f"{name} — {title}" if name else title)
-        set_label = getattr(self.plots, "set_device_label", None)
-        if set_label is not None:
-            set_label(name)
+        self.plots.set_device_label(name)
         self.name_action.setEnabled(bool(self._device))
 
     def _on_names_changed(self) -> None:
@@ -949,7 +941,7 @@ class MainWindow(QMainWindow):
 
     def connected_devices(self) -> int:
         src = self.session.source if self.session is not None else None
-        if not isinstance(src, DeviceServer):
+        if not isinstance(src, DeviceRoster):
             return 0
         return sum(1 for d in src.devices.values() if d.connected)
 
@@ -1011,14 +1003,18 @@ class MainWindow(QMainWindow):
     def _on_recordings_shown(self, visible: bool) -> None:
         # built on first use: it scans the folder in a worker thread and watches it
         if visible and self.recordings is None:
-            self.recordings = RecordingsBrowser(parent=self.recordings_dock)
+            self.recordings = RecordingsBrowser(
+                self.services.recordings_dir(),
+                parent=self.recordings_dock,
+                summarize=self.services.summarize_recording,
+            )
             self.recordings.open_requested.connect(
                 lambda path: self.request_source(f"replay://{path}")
             )
             self._set_dock_widget(self.recordings_dock, self.recordings)
 
     def _on_serve_toggled(self, on: bool) -> None:
-        if on == isinstance(self.session.source if self.session else None, DeviceServer):
+        if on == isinstance(self.session.source if self.session else None, DeviceRoster):
             return
 
         def undo() -> None:
@@ -1077,11 +1073,10 @@ class MainWindow(QMainWindow):
         if src is None:
             return ""
         kind = source_kind(src.url)
-        if kind == "replay":
-            paths = getattr(src, "paths", None)
-            return Path(paths[0]).name if paths else src.url
-        if kind == "serial":
-            return self.device_name(getattr(src, "device_id", None)) or src.url
+        if kind == "replay" and isinstance(src, Playback):
+            return src.title
+        if isinstance(src, LineDevice):
+            return self.device_name(src.device_ids[0]) or src.url
         if kind == "serve":
             return self.device_name() if self._device else ""
         return ""
@@ -1093,12 +1088,12 @@ class MainWindow(QMainWindow):
         ana_view = self._states.get("analyzer", StateView())
         if s is not None:
             src = s.source
-            player = getattr(src, "player", None)
+            playback = src if isinstance(src, Playback) else None
             paused_at = None
-            if player is not None and player.paused and not getattr(src, "at_end", False):
-                paused_at = clock_text(float(getattr(src, "position_s", 0.0)))
-            devices = self.connected_devices() if isinstance(src, DeviceServer) else None
-            live_source = bool(getattr(src, "live", False)) and player is None
+            if playback is not None and playback.paused and not playback.at_end:
+                paused_at = clock_text(playback.position_s)
+            devices = self.connected_devices() if isinstance(src, DeviceRoster) else None
+            live_source = src.live and playback is None
             text, word = source_sentence(
                 src_view,
                 src.url,
@@ -1115,9 +1110,7 @@ class MainWindow(QMainWindow):
             analyzer_url = ""
         if word != self.source_state:
             self.source_state = word
-            set_paused = getattr(self.plots, "set_paused", None)
-            if set_paused is not None:
-                set_paused(word == "paused")
+            self.plots.set_paused(word == "paused")
         state_word = {
             "live": self.tr("live"),
             "paused": self.tr("paused"),
@@ -1186,11 +1179,11 @@ class MainWindow(QMainWindow):
             return
         c = self.session.counters()
         self.connection.update_numbers(self.session.analyzer)
-        if isinstance(self.session.source, DeviceServer):
+        if isinstance(self.session.source, DeviceRoster):
             self._learn_devices()
         if self.devices_dock.isVisible():
             self.devices.refresh(self.session.source)
-        if isinstance(self.session.source, ObserverSource):
+        if isinstance(self.session.source, FleetWatch):
             self._learn_devices()
             if self.fleet_dock.isVisible():
                 self.fleet.refresh(self.session.source)
@@ -1266,7 +1259,7 @@ class MainWindow(QMainWindow):
         """The export dialog, for the session on screen (a new one each time: its default
         file name is stamped when it opens)."""
         s = self.session
-        folder = Path(self.export_folder) if self.export_folder else exports_dir()
+        folder = Path(self.export_folder) if self.export_folder else self.services.exports_dir()
         dialog = ExportDialog(
             s.stores if s is not None else {},
             s.descriptions if s is not None else [],  # copied when the export starts
@@ -1275,6 +1268,7 @@ class MainWindow(QMainWindow):
             folder,
             device=self._device,
             everything=self.export_everything,
+            services=self.services,
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,8 +1,9 @@
 """The recordings browser: the recordings in a folder, newest first, to open for replay.
 
 Files are listed at once from the folder (name, size, date); what needs reading the file —
-duration, source, number of descriptions — is filled in by a short-lived worker thread
-(:func:`~intelivision_desktop.io.export.summarize_recording`, which classifies lines without
+duration, source, number of descriptions — is filled in by a short-lived worker thread with
+the ``summarize`` function it is given (the app's is
+:func:`~intelivision_desktop.io.export.summarize_recording`, which classifies lines without
 decoding them). The worker hands results back through a queue that a main-thread timer drains,
 so no Qt call happens off the GUI thread; the timer runs only while a scan is pending. The
 folder is watched, so a new recording appears without pressing Refresh.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,8 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intelivision_desktop.io.export import NO_FRAMES, RecordingSummary, summarize_recording
-from intelivision_desktop.io.resources import recordings_dir
+from intelivision_desktop.core.export import NO_FRAMES, RecordingSummary
 from intelivision_desktop.ui.l10n import date_time, dec, num
 from intelivision_desktop.ui.table_model import Index, ListTableModel
 
@@ -67,9 +68,6 @@ SIZE_UNITS = (
 )
 POLL_MS = 50
 WATCH_DEBOUNCE_MS = 300
-
-
-default_recordings_dir = recordings_dir
 
 
 def format_duration(seconds: float | None) -> str:
@@ -193,10 +191,17 @@ class RecordingsBrowser(QWidget):
     """Every listed file has its summary."""
 
     def __init__(
-        self, folder: Path | None = None, parent: QWidget | None = None, *, watch: bool = True
+        self,
+        folder: Path,
+        parent: QWidget | None = None,
+        *,
+        summarize: Callable[[Path], RecordingSummary],
+        watch: bool = True,
     ) -> None:
+        """``summarize``: a file's :class:`RecordingSummary` (called in a worker thread)."""
         super().__init__(parent)
-        self._folder = folder if folder is not None else default_recordings_dir()
+        self._folder = folder
+        self._summarize = summarize
         self._generation = 0
         self._results: queue.SimpleQueue[tuple[int, RecordingSummary]] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
@@ -316,11 +321,12 @@ class RecordingsBrowser(QWidget):
         generation = self._generation
         self._pending = set(paths)
         results = self._results
+        summarize = self._summarize
 
         def work() -> None:
             for p in paths:
                 try:
-                    summary = summarize_recording(p)
+                    summary = summarize(p)
                 except Exception as exc:  # noqa: BLE001 (never let one file stop the scan)
                     summary = RecordingSummary(p, 0, 0.0, error=f"{type(exc).__name__}: {exc}")
                 results.put((generation, summary))

@@ -1,14 +1,12 @@
 """Replay controls: play/pause, next frame, a seek slider with the time, speed and loop.
 
-The bar drives the source's player directly (both live on the GUI thread's loop) and reads
-the position back on a 10 Hz timer; a source without a player (a serial board, devices
-connecting to us) leaves the bar hidden, and one without a timeline (a generated scene) can
-be paused and sped up but not sought.
+The bar drives a source that offers :class:`~intelivision_desktop.core.ports.Playback`
+(both live on the GUI thread's loop) and reads the position back on a 10 Hz timer; any other
+source (a serial board, devices connecting to us) leaves the bar disabled, and one without a
+timeline (a generated scene) can be paused and sped up but not sought.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimerEvent, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intelivision_desktop.core.ports import Playback, Source
 from intelivision_desktop.ui.l10n import date_time, locale
 
 SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
@@ -52,7 +51,7 @@ def speed_text(speed: float) -> str:
 
 
 class ReplayBar(QWidget):
-    """Controls for a source with a player (``source.player``) and maybe a timeline."""
+    """Controls for a source that offers :class:`Playback`, with or without a timeline."""
 
     speed_chosen = Signal(float)
     """The operator picked a speed (remembered as a setting)."""
@@ -61,7 +60,8 @@ class ReplayBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("replayBar")
-        self.source: Any = None
+        self.source: Playback | None = None
+        self._live = False
         self._timer_id = 0
 
         self.play_action = QAction(self.tr("Pause"), self)
@@ -138,13 +138,14 @@ class ReplayBar(QWidget):
     # --- binding -----------------------------------------------------------------------------
 
     @staticmethod
-    def controls(source: object) -> bool:
-        """Whether a source can be paused and sped up (it has a player)."""
-        return getattr(source, "player", None) is not None
+    def controls(source: Source | None) -> bool:
+        """Whether a source can be paused and sped up."""
+        return isinstance(source, Playback)
 
-    def bind(self, source: object | None) -> None:
-        """Drive ``source`` (None, or a source without a player: everything disabled)."""
-        self.source = source if self.controls(source) else None
+    def bind(self, source: Source | None) -> None:
+        """Drive ``source`` (None, or a source without playback: everything disabled)."""
+        self.source = source if isinstance(source, Playback) else None
+        self._live = self.source is not None and self.source.live
         on = self.source is not None
         for a in self.actions_for_window():
             a.setEnabled(on)
@@ -153,12 +154,11 @@ class ReplayBar(QWidget):
         if self._timer_id:
             self.killTimer(self._timer_id)
             self._timer_id = 0
-        if on:
+        if self.source is not None:
             self._timer_id = self.startTimer(POLL_MS)
-            sp = self.source.player.speed
             with QSignalBlocker(self.loop_box):
-                self.loop_box.setChecked(bool(getattr(self.source, "loop", False)))
-            self._show_speed(sp)
+                self.loop_box.setChecked(self.source.loop)
+            self._show_speed(self.source.speed)
         self.refresh()
 
     def _show_speed(self, speed: float | None) -> None:
@@ -179,41 +179,41 @@ class ReplayBar(QWidget):
         src = self.source
         if src is None:
             return
-        if src.player.paused:
-            src.play() if hasattr(src, "play") else src.player.resume()
+        if src.paused:
+            src.play()
         else:
-            src.pause() if hasattr(src, "pause") else src.player.pause()
+            src.pause()
         self.refresh()
 
     def step(self) -> None:
         src = self.source
         if src is None:
             return
-        if not src.player.paused:
-            src.player.pause()
-        src.step() if hasattr(src, "step") else src.player.step()
+        if not src.paused:
+            src.pause()
+        src.step()
         self.refresh()
 
     def seek(self, position_s: float) -> None:
         src = self.source
-        if src is not None and getattr(src, "seekable", False):
+        if src is not None and src.seekable:
             src.seek(position_s)
             self._show_position(position_s)
 
     def jump(self, delta_s: float) -> None:
         src = self.source
-        if src is not None and getattr(src, "seekable", False):
+        if src is not None and src.seekable:
             self.seek(src.position_s + delta_s)
 
     def set_speed(self, speed: float) -> None:
         if self.source is not None:
-            self.source.player.set_speed(speed)
+            self.source.set_speed(speed)
             self._show_speed(speed)
 
     def _on_speed(self, index: int) -> None:
         speed = self.speed_combo.itemData(index)
         if self.source is not None:
-            self.source.player.set_speed(speed)
+            self.source.set_speed(speed)
         if speed is not None:
             self.speed_chosen.emit(float(speed))
 
@@ -238,7 +238,7 @@ class ReplayBar(QWidget):
 
     def refresh(self) -> None:
         src = self.source
-        playing = bool(src is not None and not src.player.paused)
+        playing = src is not None and not src.paused
         if playing != self._shown_playing:  # 10 times a second: touch the action on change only
             self._shown_playing = playing
             px = self.style().StandardPixmap
@@ -246,7 +246,7 @@ class ReplayBar(QWidget):
             self.play_action.setIcon(
                 self.style().standardIcon(px.SP_MediaPause if playing else px.SP_MediaPlay)
             )
-        seekable = bool(src is not None and getattr(src, "seekable", False))
+        seekable = src is not None and src.seekable
         self.slider.setEnabled(seekable)
         for a in (self.back_action, self.forward_action):
             a.setEnabled(seekable)
@@ -254,7 +254,7 @@ class ReplayBar(QWidget):
             self.time_label.setText(self.tr("no replay"))
             return
         if not seekable:
-            self.time_label.setText(self.tr("live") if getattr(src, "live", False) else "—")
+            self.time_label.setText(self.tr("live") if self._live else "—")
             self.slider.setToolTip(self.tr("This source has no timeline to seek in"))
             return
         length = src.length_s or 0.0
@@ -273,8 +273,8 @@ class ReplayBar(QWidget):
         length = (src.length_s or 0.0) if src is not None else 0.0
         text = f"{clock_text(position_s)} / {clock_text(length)}"
         self.time_label.setText(text)
-        wall = getattr(src, "position_wall_ms", None)
-        at_end = bool(getattr(src, "at_end", False))
+        wall = src.position_wall_ms if src is not None else None
+        at_end = src is not None and src.at_end
         tip = self.tr("end of the replay") if at_end else ""
         if wall is not None:
             stamp = date_time(wall / 1000.0, seconds=True)

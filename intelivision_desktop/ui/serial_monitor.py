@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intelivision_desktop.core.ports import RawLines, Source
 from intelivision_desktop.ui.l10n import clock, num
 
 POLL_MS = 250
@@ -40,7 +41,7 @@ class SerialMonitor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("serialMonitor")
-        self.source: object | None = None
+        self.source: RawLines | None = None
         self._seq = 0
         self.bad_seen = 0
         self.lines_seen = 0
@@ -75,9 +76,9 @@ class SerialMonitor(QWidget):
         self._timer.timeout.connect(self.poll)
         self._update_info()
 
-    def bind_source(self, source: object | None) -> None:
+    def bind_source(self, source: Source | None) -> None:
         """Follow ``source`` if it is a serial board (others have no raw lines)."""
-        self.source = source if hasattr(source, "monitor_since") else None
+        self.source = source if isinstance(source, RawLines) else None
         self._seq = 0
         self.clear()
         self._sync_timer()
@@ -112,7 +113,7 @@ class SerialMonitor(QWidget):
         src = self.source
         if src is None:
             return 0
-        self._seq, lines = src.monitor_since(self._seq)  # type: ignore[attr-defined]
+        self._seq, lines = src.monitor_since(self._seq)
         self.lines_seen += len(lines)
         self.bad_seen += sum(1 for m in lines if not m.ok)
         if self.pause_box.isChecked() or not lines:

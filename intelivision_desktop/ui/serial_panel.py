@@ -29,12 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from intelivision_desktop.core.lines import MAX_CHANNELS, MAX_LINE_BYTES, LineFormat
-from intelivision_desktop.io.serial_source import (
+from intelivision_desktop.core.ports import LineDevice, Source
+from intelivision_desktop.core.serial_settings import (
     DEFAULT_BAUD,
     PortInfo,
     SerialConfig,
-    SerialSource,
-    list_ports,
     parse_serial_url,
 )
 from intelivision_desktop.ui.l10n import grouped, num, state_text
@@ -72,13 +71,13 @@ class SerialPanel(QWidget):
     send_line = Signal(str)
     """A line the operator typed, without line ending (send it with :attr:`line_ending`)."""
     control_lines = Signal(bool, bool)
-    """DTR and RTS were toggled (for ``SerialSource.set_control_lines``)."""
+    """DTR and RTS were toggled (for :meth:`LineDevice.set_control_lines`)."""
 
     def __init__(
         self,
         parent: QWidget | None = None,
         *,
-        scan: Callable[[], list[PortInfo]] = list_ports,
+        scan: Callable[[], list[PortInfo]],
         rescan_ms: int = RESCAN_MS,
     ) -> None:
         super().__init__(parent)
@@ -87,7 +86,7 @@ class SerialPanel(QWidget):
         self._ports: list[PortInfo] = []
         self._scan_thread: threading.Thread | None = None
         self._scan_result: list[PortInfo] | Exception | None = None
-        self._source: SerialSource | None = None
+        self._source: LineDevice | None = None
 
         self.port_combo = QComboBox(self)
         self.port_combo.setObjectName("portCombo")
@@ -317,10 +316,10 @@ class SerialPanel(QWidget):
 
     # --- a running source -------------------------------------------------------------------
 
-    def bind_source(self, source: object | None) -> None:
+    def bind_source(self, source: Source | None) -> None:
         """Show the counters of ``source`` if it is serial (sending stays with the signals:
         connect :attr:`send_line` to ``source.send_line(text, eol=panel.line_ending)``)."""
-        self._source = source if isinstance(source, SerialSource) else None
+        self._source = source if isinstance(source, LineDevice) else None
         serial = self._source is not None
         self.send_edit.setEnabled(serial)
         self.send_button.setEnabled(serial)

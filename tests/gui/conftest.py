@@ -66,9 +66,10 @@ def _qt_objects_die_on_the_main_thread(request: pytest.FixtureRequest) -> Iterat
 def window(qloop: qasync.QEventLoop, qtbot: Any) -> Iterator[Any]:
     """The main window with the demo sources, shown at 1200×800, closed afterwards."""
     from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.ui.main_window import MainWindow
 
-    w = MainWindow(demo_sources())
+    w = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(w)
     w.resize(1200, 800)
     w.show()

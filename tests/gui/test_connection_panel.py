@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
 from intelivision_desktop.app.gui import demo_sources
+from intelivision_desktop.app.wiring import ui_services
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.io.links import BackendLink, LinkOptions
 from intelivision_desktop.ui.main_window import MainWindow
@@ -16,7 +17,7 @@ from tests.integration.backends import SocketIOBackend
 
 
 def test_connect_to_a_backend_and_back_to_rules(qloop: qasync.QEventLoop, qtbot: object) -> None:
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     window.show()
     ctl = SessionController(window, build_parser().parse_args([]))
@@ -53,7 +54,7 @@ def test_connect_to_a_backend_and_back_to_rules(qloop: qasync.QEventLoop, qtbot:
 
 
 def test_tls_warning_and_missing_ca_file(qapp: object, qtbot: object) -> None:
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     window.show()
     window.backend_dock.show()  # hidden by default (Ctrl+B)
@@ -77,7 +78,7 @@ def test_tls_warning_and_missing_ca_file(qapp: object, qtbot: object) -> None:
 
 
 def test_a_silent_backend_is_shown_first_in_the_panel(qapp: object, qtbot: object) -> None:
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     window.show()
     window.backend_dock.show()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
 from intelivision_desktop.app.gui import demo_sources
+from intelivision_desktop.app.wiring import ui_services
 from intelivision_desktop.core.scenes import generate_scene
 from intelivision_desktop.io.server import DeviceServer
 from intelivision_desktop.ui.main_window import MainWindow
@@ -29,7 +30,7 @@ async def device(url: str, scene: str, seconds: float, got: list[str]) -> None:
 
 
 def test_two_devices_listed_and_plots_follow_one(qloop: qasync.QEventLoop, qtbot: object) -> None:
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     window.show()
     ctl = SessionController(window, build_parser().parse_args([]))

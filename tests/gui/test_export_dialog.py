@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
+from intelivision_desktop.app.wiring import ui_services
 from intelivision_desktop.core.channels import ChannelStore
 from intelivision_desktop.core.export import DESCRIPTION_COLUMNS, TIME_COLUMNS, parse_number
 from intelivision_desktop.core.model import Description
@@ -23,6 +24,8 @@ from intelivision_desktop.ui.export_dialog import (
     export_now,
 )
 from intelivision_desktop.ui.plots import PlotPanel
+
+SERVICES = ui_services()
 
 T0_MS = 1_767_000_000_000
 RATE_HZ = 200
@@ -93,6 +96,7 @@ def dialog_for(qtbot: QtBot, panel: PlotPanel, folder: Path) -> ExportDialog:
         folder,
         device="board",
         now=lambda: NOW,
+        services=SERVICES,
     )
     qtbot.addWidget(d)
     d.show()
@@ -140,7 +144,9 @@ def test_defaults(qtbot: QtBot, panel: PlotPanel, tmp_path: Path) -> None:
 
 def test_everything_can_be_the_default(qtbot: QtBot, panel: PlotPanel, tmp_path: Path) -> None:
     assert panel.store is not None
-    d = ExportDialog({"board": panel.store}, [], None, panel, tmp_path, everything=True)
+    d = ExportDialog(
+        {"board": panel.store}, [], None, panel, tmp_path, everything=True, services=SERVICES
+    )
     qtbot.addWidget(d)
     assert d.all_radio.isChecked()
     assert not d.visible_radio.isChecked()
@@ -272,7 +278,7 @@ def test_closing_while_writing_cancels_and_leaves_no_file(qtbot: QtBot, tmp_path
     rng = np.random.default_rng(3)
     big = ChannelStore(n)
     big.extend((T0_MS + np.arange(n)) / 1000.0, {f"c{i}": rng.standard_normal(n) for i in range(8)})
-    d = ExportDialog({"big": big}, [], None, None, tmp_path, now=lambda: NOW)
+    d = ExportDialog({"big": big}, [], None, None, tmp_path, now=lambda: NOW, services=SERVICES)
     qtbot.addWidget(d)
     d.show()
     assert not d.device_combo.isVisible()  # one device: no choice to make
@@ -290,6 +296,7 @@ def test_export_now_without_the_dialog(panel: PlotPanel, tmp_path: Path) -> None
     assert panel.store is not None
     files = export_now(
         ExportRequest(tmp_path, "direct", device="board", visible_only=False, png_plots=False),
+        services=SERVICES,
         stores={"board": panel.store},
         descriptions=DESCRIPTIONS,
         visible_range=panel.visible_range,

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
 from intelivision_desktop.app.gui import demo_sources
+from intelivision_desktop.app.wiring import ui_services
 from intelivision_desktop.io.observer import ObserverSource
 from intelivision_desktop.ui.fleet_panel import WatchDialog, observer_url
 from intelivision_desktop.ui.main_window import MainWindow
@@ -32,7 +33,7 @@ def test_observer_url_from_what_the_operator_types() -> None:
 
 
 def test_fleet_dock_three_devices_follow_and_filter(qloop: qasync.QEventLoop, qtbot: Any) -> None:
-    window = MainWindow(demo_sources())
+    window = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()

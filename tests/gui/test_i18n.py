@@ -283,6 +283,8 @@ def test_no_english_in_the_dialogs_and_panels(
     spanish: str, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from intelivision_desktop.app.diagnostics import about_versions
+    from intelivision_desktop.app.wiring import ui_services
+    from intelivision_desktop.io.export import summarize_recording
     from intelivision_desktop.ui.about import AboutDialog
     from intelivision_desktop.ui.bedrock_dialog import BedrockDialog
     from intelivision_desktop.ui.connection_panel import ConnectionPanel
@@ -316,12 +318,13 @@ def test_no_english_in_the_dialogs_and_panels(
         lambda: (t0, t0 + 5),
         None,
         tmp_path / "out",
+        services=ui_services(),
     )
     export.start_export()
     assert export.wait()
     assert export.results
     shown["export"] = export
-    export_nothing = ExportDialog({}, [], None, None, tmp_path / "out")
+    export_nothing = ExportDialog({}, [], None, None, tmp_path / "out", services=ui_services())
     export_nothing.channels_box.setChecked(False)
     export_nothing.descriptions_box.setChecked(False)
     export_nothing.start_export()  # "choose something to export"
@@ -329,11 +332,13 @@ def test_no_english_in_the_dialogs_and_panels(
 
     folder = tmp_path / "recordings"
     _recording(folder)
-    browser = RecordingsBrowser(folder, watch=False)
+    browser = RecordingsBrowser(folder, watch=False, summarize=summarize_recording)
     qtbot.waitUntil(lambda: not browser.scanning, timeout=5000)
     browser._show_status("")
     shown["recordings"] = browser
-    shown["recordings (none yet)"] = RecordingsBrowser(tmp_path / "missing", watch=False)
+    shown["recordings (none yet)"] = RecordingsBrowser(
+        tmp_path / "missing", watch=False, summarize=summarize_recording
+    )
 
     conn = ConnectionPanel()
     conn.update_numbers(None)
@@ -375,7 +380,7 @@ class _Board:
     """A serial board's monitor feed (what SerialSource.monitor_since gives the monitor)."""
 
     def __init__(self) -> None:
-        from intelivision_desktop.io.serial_source import MonitorLine
+        from intelivision_desktop.core.serial_settings import MonitorLine
 
         t = 1.767e12
         self.lines = [MonitorLine(t + i * 100, f"a0:{i}.5\ta1:2".encode(), "values", "")
@@ -395,10 +400,11 @@ def test_no_english_in_the_main_window(
     from intelivision_desktop.app.cli import build_parser
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.ui.main_window import MainWindow
     from tests.gui.conftest import run, wait_until
 
-    w = MainWindow(demo_sources())
+    w = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(w)
     w.confirm_quit = False
     w.resize(1280, 800)
@@ -461,12 +467,13 @@ def test_the_language_menu_keeps_the_choice_for_the_next_start(
     from intelivision_desktop.app.controller import SessionController
     from intelivision_desktop.app.gui import demo_sources
     from intelivision_desktop.app.settings import SettingsStore
+    from intelivision_desktop.app.wiring import ui_services
     from intelivision_desktop.ui.main_window import MainWindow
 
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"version": 1, "options": {"language": "es"}}), encoding="utf-8")
     store = SettingsStore(path)
-    w = MainWindow(demo_sources())
+    w = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(w)
     w.confirm_quit = False
     ctl = SessionController(w, build_parser().parse_args([]), store)

@@ -13,13 +13,14 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtWidgets import QApplication
 
 from intelivision_desktop.app.gui import demo_sources
+from intelivision_desktop.app.wiring import ui_services
 from intelivision_desktop.ui.main_window import DESCRIPTION_MIN_W, PLOT_MIN, MainWindow
 
 LONG_URL = "replay:///home/operator/recordings/" + "very-long-folder-name/" * 4 + "x.jsonl"
 
 
 def test_window_fits_1280x720_with_long_texts(qloop: qasync.QEventLoop, qtbot: object) -> None:
-    w = MainWindow(demo_sources())
+    w = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(w)  # type: ignore[attr-defined]
     w.source_combo.insertItem(0, LONG_URL, LONG_URL)
     w.source_combo.setCurrentIndex(0)
@@ -38,7 +39,7 @@ def test_window_fits_1280x720_with_long_texts(qloop: qasync.QEventLoop, qtbot: o
 def test_layout_problems_are_reported_when_the_window_is_too_narrow(
     qloop: qasync.QEventLoop, qtbot: object
 ) -> None:
-    w = MainWindow(demo_sources())
+    w = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(w)  # type: ignore[attr-defined]
     w.resize(700, 500)
     w.show()
@@ -64,7 +65,7 @@ def test_self_test_passes_at_150_percent() -> None:
 def test_a_size_below_the_layouts_minimum_is_reported(
     qloop: qasync.QEventLoop, qtbot: object
 ) -> None:
-    w = MainWindow(demo_sources())
+    w = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(w)  # type: ignore[attr-defined]
     w.resize(1440, 900)
     w.show()
@@ -83,8 +84,9 @@ app = QApplication([])
 from PySide6.QtCore import QSettings
 QSettings().clear()
 from intelivision_desktop.app.gui import demo_sources
+from intelivision_desktop.app.wiring import ui_services
 from intelivision_desktop.ui.main_window import MainWindow, PLOT_MIN, DESCRIPTION_MIN_W
-w = MainWindow(demo_sources())
+w = MainWindow(demo_sources(), ui_services())
 w.replay_toolbar.show()
 w.resize(int(sys.argv[1]), int(sys.argv[2]))
 w.show()
@@ -101,7 +103,7 @@ print(json.dumps({"plots": [g.width(), g.height()], "description": w.timeline.wi
 
 
 def all_docks_open(qtbot: object, size: tuple[int, int]) -> MainWindow:
-    w = MainWindow(demo_sources())
+    w = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(w)  # type: ignore[attr-defined]
     w.replay_toolbar.show()  # a replay: the tallest window chrome
     w.resize(*size)
@@ -193,7 +195,7 @@ def test_reset_layout_puts_the_docks_away_and_the_window_back(
 def test_a_layout_saved_on_another_screen_is_not_restored(
     qloop: qasync.QEventLoop, qtbot: object
 ) -> None:
-    w = MainWindow(demo_sources())
+    w = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(w)  # type: ignore[attr-defined]
     w.resize(1100, 760)
     w.show()
@@ -201,7 +203,7 @@ def test_a_layout_saved_on_another_screen_is_not_restored(
     QApplication.processEvents()
     w.confirm_quit = False
     w.close()  # saved with this screen's size
-    again = MainWindow(demo_sources())
+    again = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(again)  # type: ignore[attr-defined]
     assert again.layout_restored  # same screen: the operator's layout comes back
     assert again.serial_dock.isVisibleTo(again)
@@ -209,12 +211,12 @@ def test_a_layout_saved_on_another_screen_is_not_restored(
     again.close()
     settings = QSettings()
     settings.setValue("window/screen", "3840x2160@1")  # as if saved on a 4K screen
-    other = MainWindow(demo_sources())
+    other = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(other)  # type: ignore[attr-defined]
     assert not other.layout_restored
     assert other.size() == QSize(1280, 800)
     settings.setValue("window/screen", other._screen_key())
     settings.setValue("window/state", b"\x00garbage")  # damaged: ignored, not applied
-    broken = MainWindow(demo_sources())
+    broken = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(broken)  # type: ignore[attr-defined]
     assert not broken.layout_restored

@@ -15,8 +15,9 @@ from PySide6.QtCore import Qt
 from intelivision_desktop.core.channels import CAMERA_CHANNELS, ChannelStore
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.core.model import Description, Problem
+from intelivision_desktop.core.serial_settings import PortInfo
 from intelivision_desktop.core.session import Session
-from intelivision_desktop.io.serial_source import PortInfo, serial_source_from_url
+from intelivision_desktop.io.serial_source import serial_source_from_url
 from intelivision_desktop.ui.channel_list import NEW_PLOT
 from intelivision_desktop.ui.plots import (
     DEVICE_GROUP,

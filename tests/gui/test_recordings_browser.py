@@ -10,14 +10,17 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from intelivision_desktop.app.gui import demo_sources
+from intelivision_desktop.app.wiring import ui_services
 from intelivision_desktop.core.codec import decode_frame
 from intelivision_desktop.core.model import Description
+from intelivision_desktop.io.export import summarize_recording
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.resources import demo_recording
+from intelivision_desktop.ui.main_window import MainWindow
 from intelivision_desktop.ui.recordings_browser import (
     COLUMNS,
     RecordingsBrowser,
-    default_recordings_dir,
     format_duration,
     format_size,
 )
@@ -63,7 +66,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_lists_newest_first_with_summaries(qtbot: QtBot, folder: Path) -> None:
-    browser = RecordingsBrowser(folder)
+    browser = RecordingsBrowser(folder, summarize=summarize_recording)
     qtbot.addWidget(browser)
     wait_scanned(qtbot, browser)
     m = browser.model
@@ -86,7 +89,7 @@ def test_plain_frames_file_and_a_damaged_file(qtbot: QtBot, tmp_path: Path) -> N
     scene = demo_recording("car_and_dog")
     shutil.copy(scene, tmp_path / "frames.jsonl")
     (tmp_path / "broken.jsonl").write_bytes(b"\x00\xffnot json at all\n")
-    browser = RecordingsBrowser(tmp_path)
+    browser = RecordingsBrowser(tmp_path, summarize=summarize_recording)
     qtbot.addWidget(browser)
     wait_scanned(qtbot, browser)
     rows = {cell(browser, r, "Recording"): r for r in range(browser.model.rowCount())}
@@ -104,7 +107,7 @@ def test_plain_frames_file_and_a_damaged_file(qtbot: QtBot, tmp_path: Path) -> N
 
 
 def test_open_requested_by_enter_double_click_and_button(qtbot: QtBot, folder: Path) -> None:
-    browser = RecordingsBrowser(folder)
+    browser = RecordingsBrowser(folder, summarize=summarize_recording)
     qtbot.addWidget(browser)
     browser.show()
     wait_scanned(qtbot, browser)
@@ -136,7 +139,7 @@ def test_open_requested_by_enter_double_click_and_button(qtbot: QtBot, folder: P
 
 
 def test_new_recordings_appear_and_selection_is_kept(qtbot: QtBot, folder: Path) -> None:
-    browser = RecordingsBrowser(folder)
+    browser = RecordingsBrowser(folder, summarize=summarize_recording)
     qtbot.addWidget(browser)
     wait_scanned(qtbot, browser)
     browser.view.selectRow(2)  # old.jsonl
@@ -155,7 +158,7 @@ def test_new_recordings_appear_and_selection_is_kept(qtbot: QtBot, folder: Path)
 
 def test_missing_and_empty_folders(qtbot: QtBot, tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
-    browser = RecordingsBrowser(missing)
+    browser = RecordingsBrowser(missing, summarize=summarize_recording)
     qtbot.addWidget(browser)
     assert browser.model.rowCount() == 0
     assert not browser.scanning
@@ -166,17 +169,22 @@ def test_missing_and_empty_folders(qtbot: QtBot, tmp_path: Path) -> None:
     assert browser.folder == tmp_path
 
 
-def test_default_folder_is_the_platform_data_dir(qtbot: QtBot) -> None:
-    browser = RecordingsBrowser(watch=False)
-    qtbot.addWidget(browser)
-    assert browser.folder == default_recordings_dir()
+def test_the_window_browses_the_platform_data_dir(qtbot: QtBot) -> None:
+    window = MainWindow(demo_sources(), ui_services())
+    qtbot.addWidget(window)
+    window.show()
+    window.recordings_dock.show()
+    window.recordings_dock.raise_()
+    qtbot.waitUntil(lambda: window.recordings is not None, timeout=5000)
+    browser = window.recordings
+    assert browser is not None
     assert browser.folder.parts[-2:] == ("intelivision-desktop", "recordings")
     # tests never see the user's real data folder (conftest points XDG_DATA_HOME elsewhere)
     assert str(browser.folder).startswith(os.environ["XDG_DATA_HOME"])
 
 
 def test_a_refresh_during_a_scan_drops_the_stale_results(qtbot: QtBot, folder: Path) -> None:
-    browser = RecordingsBrowser(folder)
+    browser = RecordingsBrowser(folder, summarize=summarize_recording)
     qtbot.addWidget(browser)
     browser.refresh()
     browser.refresh()

@@ -7,7 +7,7 @@ import time
 import qasync
 from PySide6.QtCore import Qt
 
-from intelivision_desktop.io.serial_source import MonitorLine
+from intelivision_desktop.core.serial_settings import MonitorLine
 from intelivision_desktop.ui.main_window import MainWindow
 from intelivision_desktop.ui.serial_monitor import BAD_COLOUR, MAX_SHOWN, SerialMonitor
 from intelivision_desktop.ui.status_text import StateView, source_sentence

@@ -14,6 +14,7 @@ from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
 from intelivision_desktop.app.gui import demo_sources
 from intelivision_desktop.app.settings import SettingsStore
+from intelivision_desktop.app.wiring import ui_services
 from intelivision_desktop.io.resources import demo_recording
 from intelivision_desktop.ui.about import AboutDialog
 from intelivision_desktop.ui.export_dialog import ExportDialog
@@ -22,7 +23,7 @@ from tests.gui.conftest import run, wait_until
 
 
 def make_window(qtbot: object) -> MainWindow:
-    w = MainWindow(demo_sources())
+    w = MainWindow(demo_sources(), ui_services())
     qtbot.addWidget(w)  # type: ignore[attr-defined]
     w.resize(1280, 720)
     w.show()

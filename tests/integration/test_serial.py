@@ -24,14 +24,12 @@ from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.core.lines import MAX_CHANNELS
 from intelivision_desktop.core.model import LinkState, StateChange
 from intelivision_desktop.core.recording import RecordingParser, SampleBlock
+from intelivision_desktop.core.serial_settings import PortInfo, SerialConfig, parse_serial_url
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.serial_source import (
-    PortInfo,
-    SerialConfig,
     SerialSource,
     list_ports,
-    parse_serial_url,
     serial_source_from_url,
     spread_times,
 )

@@ -10,12 +10,9 @@ from collections.abc import Callable
 import pytest
 
 from intelivision_desktop.core.embedded import RulesAnalyzer
+from intelivision_desktop.core.serial_settings import MonitorLine
 from intelivision_desktop.core.session import Session
-from intelivision_desktop.io.serial_source import (
-    MONITOR_LINES,
-    MonitorLine,
-    serial_source_from_url,
-)
+from intelivision_desktop.io.serial_source import MONITOR_LINES, serial_source_from_url
 from scripts.fake_board import FakeBoard
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")

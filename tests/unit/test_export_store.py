@@ -31,6 +31,7 @@ from intelivision_desktop.core.export import (
     channels_csv,
     elapsed_text,
     elapsed_texts,
+    export_paths,
     iso_time,
     iso_times,
     number_text,
@@ -47,7 +48,6 @@ from intelivision_desktop.io.export import (
     ExportError,
     export_csv,
     export_descriptions_list_csv,
-    export_paths,
     export_store_csv,
     write_bytes,
 )
