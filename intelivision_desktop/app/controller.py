@@ -27,6 +27,7 @@ from intelivision_desktop.app.wiring import (
 from intelivision_desktop.core.ports import LineDevice, Playback
 from intelivision_desktop.core.redact import redact
 from intelivision_desktop.core.session import Session
+from intelivision_desktop.core.urlopts import without_secrets
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.registry import UrlError, analyzer_for, is_observer_url, open_analyzer
 from intelivision_desktop.io.resources import recordings_dir
@@ -341,9 +342,10 @@ class SessionController:
         except UrlError as exc:
             self.window.connection.show_error(str(exc))
             return
-        self.args.analyzer = analyzer.url  # later sessions (source changes) keep using it
+        # later sessions (source changes) use it as given: analyzer.url shows a token as ***
+        self.args.analyzer = url
         self._link_options = options or None
-        changes: dict[str, Any] = {"analyzer_url": analyzer.url}
+        changes: dict[str, Any] = {"analyzer_url": without_secrets(url)}
         if options:
             ca = options.get("ca_file")
             changes.update(

@@ -150,7 +150,10 @@ def build_session(
     except (UrlError, ValueError) as exc:
         raise CliError(f"{option}: {exc}") from None
     if source.url.startswith("serve://"):
-        check_port_free(str(getattr(source, "host", "")), int(getattr(source, "port", 0)), option)
+        from intelivision_desktop.io.server import DeviceServer  # loaded only to serve
+
+        if isinstance(source, DeviceServer):
+            check_port_free(source.host, source.port, option)
     config = analysis_config(args)
     options = link if link else link_options(args)
     try:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus, urlsplit, urlunsplit
+
+from intelivision_desktop.core.redact import is_secret_name
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", ""})
 """Values a flag reads as on (a bare ``?loop`` included)."""
@@ -62,3 +64,19 @@ def positive(value: str, name: str, *, integer: bool = False, upper: float = 360
 def num(x: float) -> str:
     """A number as a URL writes it: ``2`` rather than ``2.0``, ``12.5`` as is."""
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def without_secrets(url: str) -> str:
+    """``url`` with every query option that names a secret removed (``token``,
+    ``access_token`` …; see :func:`~intelivision_desktop.core.redact.is_secret_name`), for a
+    place that keeps URLs, such as the settings file. The rest of the URL is kept as written.
+    """
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_secret_name(unquote_plus(pair.partition("=")[0]))
+    ]
+    return urlunsplit(parts._replace(query="&".join(kept)))

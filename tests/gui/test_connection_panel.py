@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import qasync
 from PySide6.QtCore import Qt
 
 from intelivision_desktop.app.cli import build_parser
 from intelivision_desktop.app.controller import SessionController
 from intelivision_desktop.app.gui import demo_sources
+from intelivision_desktop.app.settings import SettingsStore
 from intelivision_desktop.app.wiring import ui_services
 from intelivision_desktop.core.embedded import RulesAnalyzer
 from intelivision_desktop.io.links import BackendLink, LinkOptions
@@ -51,6 +54,46 @@ def test_connect_to_a_backend_and_back_to_rules(qloop: qasync.QEventLoop, qtbot:
 
     run(qloop, scenario(), timeout=60)
     assert server.connects == 1
+
+
+def test_a_token_in_the_backend_url_survives_a_source_change(
+    qloop: qasync.QEventLoop, qtbot: object, tmp_path: Path
+) -> None:
+    """The operator connects with ``?token=`` in the URL, then picks another source: the new
+    session's link presents the same token (not the ``***`` shown on screen), and the
+    settings file keeps the backend without the token."""
+    window = MainWindow(demo_sources(), ui_services())
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    store = SettingsStore(tmp_path / "settings.json")
+    ctl = SessionController(window, build_parser().parse_args([]), store)
+    server = SocketIOBackend(token="s3cret-tok")
+    panel = window.connection
+    window.backend_dock.show()
+
+    async def scenario() -> None:
+        await server.start()
+        try:
+            await ctl.start("demo://person_waves?speed=5")
+            panel.url.setText(f"{server.url}/?token=s3cret-tok")
+            qtbot.mouseClick(panel.connect_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+            await wait_until(lambda: server.connects == 1, within=20)
+            await ctl.start("demo://car_and_dog?speed=5")  # another source: a new session
+            assert ctl.session is not None
+            assert isinstance(ctl.session.analyzer, BackendLink)
+            await wait_until(lambda: server.connects >= 2 or server.refused > 0, within=20)
+            await ctl.shutdown()
+        finally:
+            await server.stop()
+
+    run(qloop, scenario(), timeout=60)
+    assert server.refused == 0
+    assert server.connects >= 2
+    kept = (tmp_path / "settings.json").read_text()
+    assert "s3cret-tok" not in kept
+    assert "***" not in kept
+    assert "REDACTED" not in kept
+    assert f"127.0.0.1:{server.port}" in kept
 
 
 def test_tls_warning_and_missing_ca_file(qapp: object, qtbot: object) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from intelivision_desktop.core.urlopts import flag, num, options, positive
+from intelivision_desktop.core.urlopts import flag, num, options, positive, without_secrets
 
 
 def test_options_take_each_names_last_value_and_keep_blanks() -> None:
@@ -102,3 +102,18 @@ def test_num_writes_whole_numbers_without_a_point() -> None:
     assert num(2.0) == "2"
     assert num(12.5) == "12.5"
     assert num(0.2) == "0.2"
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("wss://x.example/dev?token=abc", "wss://x.example/dev"),
+        ("http://h:3001/?stamp=send&token=abc&x=1", "http://h:3001/?stamp=send&x=1"),
+        ("http://h/?access_token=a&max_tokens=64", "http://h/?max_tokens=64"),
+        ("http://h/?Token=a%20b", "http://h/"),
+        ("http://h:3001", "http://h:3001"),
+        ("embedded://rules", "embedded://rules"),
+    ],
+)
+def test_without_secrets_drops_only_secret_options(url: str, kept: str) -> None:
+    assert without_secrets(url) == kept
