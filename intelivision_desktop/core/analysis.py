@@ -11,6 +11,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from intelivision_desktop.core.model import (
     Blendshape,
@@ -147,9 +148,13 @@ def spanish_kind(kind: str) -> str:
     return SPANISH_KIND.get(kind, kind)
 
 
+_score = attrgetter("score")
+
+
 def blendshape_key(blendshapes: Iterable[Blendshape]) -> str:
     """Top three blendshapes with score > 0.3, highest first, as ``name:pct`` joined by ``|``."""
-    top = sorted((b for b in blendshapes if b.score > 0.3), key=lambda b: -b.score)[:3]
+    # sorted() is stable with reverse=True too: equal scores keep their order
+    top = sorted((b for b in blendshapes if b.score > 0.3), key=_score, reverse=True)[:3]
     if not top:
         return "none"
     return "|".join(f"{b.name}:{_js_round(b.score * 100)}" for b in top)
@@ -165,18 +170,41 @@ def merge_blendshapes(
 ) -> tuple[Blendshape, ...]:
     """Backend merge: a name already present becomes ``(running + new) / 2``; new names added."""
     merged = {b.name: b.score for b in running}
-    for b in new:
-        merged[b.name] = (merged[b.name] + b.score) / 2 if b.name in merged else b.score
+    _merge_scores(merged, new)
     return tuple(Blendshape(n, s) for n, s in merged.items())
 
 
+def _merge_scores(scores: dict[str, float], new: Iterable[Blendshape]) -> None:
+    """:func:`merge_blendshapes` into a running ``name → score`` dict, in place."""
+    for b in new:
+        scores[b.name] = (scores[b.name] + b.score) / 2 if b.name in scores else b.score
+
+
 class _PersonAcc:
-    __slots__ = ("blendshapes", "count", "first")
+    """A person group being gathered. Its merged blendshapes are kept as scores by name
+    (the same values and order as merge_blendshapes, person after person), so no
+    Blendshape is built until the group is complete."""
+
+    __slots__ = ("count", "first", "scores")
 
     def __init__(self, first: Person) -> None:
         self.first = first
         self.count = 1
-        self.blendshapes: tuple[Blendshape, ...] = first.blendshapes
+        self.scores: dict[str, float] | None = None
+        """None while the group has one person (its blendshapes as they came)."""
+
+    def add(self, p: Person) -> None:
+        self.count += 1
+        if self.scores is None:
+            self.scores = {b.name: b.score for b in self.first.blendshapes}
+        _merge_scores(self.scores, p.blendshapes)
+
+    def person(self) -> Person:
+        """The group's person: the first one, with the merged blendshapes."""
+        if self.scores is None:
+            return self.first
+        merged = tuple(Blendshape(n, s) for n, s in self.scores.items())
+        return replace(self.first, blendshapes=merged)
 
 
 class _ObjectAcc:
@@ -200,8 +228,7 @@ def summarize(frames: Sequence[Frame]) -> Summary:
             if acc is None:
                 people[key] = _PersonAcc(p)
             else:
-                acc.count += 1
-                acc.blendshapes = merge_blendshapes(acc.blendshapes, p.blendshapes)
+                acc.add(p)
         for o in frame.objects:
             kind = spanish_kind(o.kind)
             okey = (kind, o.movement, o.direction)
@@ -212,11 +239,7 @@ def summarize(frames: Sequence[Frame]) -> Summary:
                 oacc.count += 1
     # sorted() is stable: equal counts keep first-seen order, as the backend's sort does.
     pgroups = sorted(
-        (
-            PersonGroup(replace(a.first, blendshapes=a.blendshapes), a.count)
-            for a in people.values()
-        ),
-        key=lambda g: -g.count,
+        (PersonGroup(a.person(), a.count) for a in people.values()), key=lambda g: -g.count
     )
     ogroups = sorted(
         (ObjectGroup(a.first, a.count, a.original_kind) for a in objects.values()),
