@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -362,6 +363,31 @@ def test_summary_merges_blendshapes_frame_by_frame() -> None:
     assert scores == pytest.approx(
         {"mouthSmile_L": 0.499, "browInnerUp": 0.1725, "eyeBlink_L": 0.1}
     )
+
+
+def test_summary_merge_is_merge_blendshapes_person_after_person() -> None:
+    # the same key (mouthSmile_L:90) for all; names come, go and come back
+    shapes = [
+        bs(mouthSmile_L=0.9, a=0.1, b=0.2),
+        bs(b=0.3, mouthSmile_L=0.9, c=0.05),
+        bs(mouthSmile_L=0.9),
+        bs(c=0.25, a=0.15, mouthSmile_L=0.9, d=0.2),
+    ]
+    people = [person(blendshapes=b, id=f"p{i}") for i, b in enumerate(shapes)]
+    s = summarize([frame(T0 + 200 * i, [p]) for i, p in enumerate(people)])
+    expected = shapes[0]
+    for b in shapes[1:]:
+        expected = merge_blendshapes(expected, b)
+    assert s.people[0].count == 4
+    assert s.people[0].person.blendshapes == expected  # same order, same floats
+    assert s.people[0].person == replace(people[0], blendshapes=expected)
+
+
+def test_summary_group_of_one_keeps_its_person_as_it_came() -> None:
+    # a repeated name is not merged away when there is nothing to merge with
+    p = person(blendshapes=bs(a=0.1) + bs(a=0.2), id="p1")
+    s = summarize([frame(T0, [p])])
+    assert s.people == (PersonGroup(p, 1),)
 
 
 def test_summary_groups_people_by_position_expression_gesture_and_key() -> None:

@@ -304,6 +304,16 @@ def test_bytes_in_other_encodings_and_bad_bytes() -> None:
             loads_bounded(data)
 
 
+@pytest.mark.parametrize(
+    "encoding",
+    ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"],
+)
+@pytest.mark.parametrize("text", ["1", "12", "[]", "{}", '"ñ"', '{"a": ["ñ", 1.5]}'])
+def test_bytes_are_read_in_the_encoding_json_loads_finds(encoding: str, text: str) -> None:
+    data = text.encode(encoding)
+    assert loads_bounded(data) == json.loads(data) == json.loads(text)
+
+
 def test_lone_surrogate_in_python_text_is_refused() -> None:
     with pytest.raises(FrameError):
         loads_bounded('{"a": "\udcff"}')
