@@ -52,8 +52,13 @@ class FleetDevice:
         """Share of its descriptions the rules answered (the AI failed); None before any."""
         return self.fallbacks / self.descriptions if self.descriptions else None
 
-    def state(self, now: float) -> str:
-        """``connected``, ``silent`` (connected, nothing for :data:`SILENT_S`) or ``gone``."""
+    def state(self, now: float, silent_s: float = SILENT_S) -> str:
+        """``connected``, ``silent`` (connected, nothing for ``silent_s``) or ``gone``.
+
+        The window passes the silent alert's threshold for this device
+        (:meth:`~intelivision_desktop.core.alerts.AlertRules.silent_threshold_s`, which
+        follows its cadence), so the table and the Alerts list call the same devices silent.
+        """
         if not self.connected:
             return "gone"
-        return "silent" if now - self.last_seen_local > SILENT_S else "connected"
+        return "silent" if now - self.last_seen_local > silent_s else "connected"

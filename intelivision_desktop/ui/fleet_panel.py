@@ -95,7 +95,11 @@ class FleetPanel(QWidget):
         if device_id in self._order:
             self.table.selectRow(self._order.index(device_id))
 
-    def refresh(self, source: Source | None) -> None:
+    def refresh(
+        self, source: Source | None, silent_after: Callable[[str], float] | None = None
+    ) -> None:
+        """Show ``source``'s devices; ``silent_after``: a device's silent threshold in
+        seconds (the alert rules'; :data:`~intelivision_desktop.core.fleet.SILENT_S` if None)."""
         if not isinstance(source, FleetWatch):
             self.table.setRowCount(0)
             self._order = []
@@ -112,7 +116,7 @@ class FleetPanel(QWidget):
         counts = {"connected": 0, "silent": 0, "gone": 0}
         for row, dev_id in enumerate(order):
             d = source.fleet[dev_id]
-            state = d.state(now)
+            state = d.state(now, silent_after(dev_id)) if silent_after else d.state(now)
             counts[state] += 1
             fallback = d.fallback_rate()
             values = (

@@ -784,7 +784,7 @@ class MainWindow(QMainWindow):
         if watching:
             self._front(self.fleet_dock)
         self.fleet.following = None
-        self.fleet.refresh(session.source)
+        self.fleet.refresh(session.source, session.alert_rules.silent_threshold_s)
         if not session.analyzer.url.startswith(("embedded://", "remote://")):
             self.connection.url.setText(session.analyzer.url)
             self.backend_dock.show()
@@ -1186,7 +1186,7 @@ class MainWindow(QMainWindow):
         if isinstance(self.session.source, FleetWatch):
             self._learn_devices()
             if self.fleet_dock.isVisible():
-                self.fleet.refresh(self.session.source)
+                self.fleet.refresh(self.session.source, self.session.alert_rules.silent_threshold_s)
         now = time.monotonic()
         rows = c.frames + c.samples  # camera frames, or a serial board's lines
         self._rate_samples.append((now, rows, c.descriptions))
