@@ -542,7 +542,8 @@ class ReplaySource(_TimelineSource):
 
     async def _prepare(self) -> None:
         def spans() -> list[tuple[float, float] | None]:
-            return [time_span(p) for p in self.paths]
+            once = {p: time_span(p) for p in dict.fromkeys(self.paths)}  # the demo repeats files
+            return [once[p] for p in self.paths]
 
         try:
             self.segments = build_segments(await asyncio.to_thread(spans))
