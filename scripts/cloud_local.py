@@ -12,12 +12,28 @@ process it started is stopped with it (process groups, never by name).
 
 Needs Node.js and npm (the first run installs serverless@3 and serverless-offline@13 into
 ``packaging/aws/node_modules`` from its lock file).
+
+The stack starts **warm** (:meth:`LocalStack.warm_up`): serverless-offline runs each concurrent
+invocation of a function in a Python process of its own and starts a new one whenever none is
+idle, with no limit. A cold one costs 0.5–0.9 s of CPU (boto3), so on a 2-core machine the
+first frames of three devices at 5 frames/s (a new process per frame while the others start)
+set off a storm of cold starts that never catches up. Measured here, five runs started cold:
+about 150 handler processes; frames handled 3–31 s (median) after they arrived instead of
+2 ms, taking 12–19 s instead of 20 ms; windows 3–19 s apart (median) instead of 2 s; a closed
+device's ``$disconnect`` started 18–80 s after the close and took 19–31 s, so observers got
+device-disconnected 46–108 s late, or not within 2 minutes. Warmed by four devices that
+connect at once, each sending two frames and a ping (7–14 s at start; the processes are kept
+however long they idle, :data:`KEEP_WARM_S`), five runs: windows
+2.0 s apart, ``$disconnect`` started 10 ms after the close and took 20–70 ms,
+device-disconnected within 0.1 s. (/tmp measurement scripts, not kept: 3 devices streaming
+20–40 s to an observer, then closing.)
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -26,6 +42,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +56,13 @@ TABLES = {
 OPERATOR_TOKEN_PARAM = f"/intelivision/{STAGE}/operator-token"
 LOCAL_OPERATOR_TOKEN = "local-operator-token"
 """The operator token of the local stack (a SecureString in moto's SSM), printed at start."""
+WARM_DEVICES = 4
+"""Devices that connect at once to warm the stack up (each leaves a warm process for every
+route it used: authorizer, $connect, sensor-data ×2, ping, $disconnect)."""
+KEEP_WARM_S = 24 * 3600
+"""serverless-offline ends a handler process idle this long. Its default, 60 s, undoes the
+warm-up of a stack started minutes before its devices (measured: idle 100 s after the
+warm-up, three devices made 160 processes again, device-disconnected 53–57 s late)."""
 DUMMY_AWS = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
@@ -113,8 +137,13 @@ class LocalStack:
         bedrock: bool = False,
         log_dir: Path | None = None,
         operator_token: str = LOCAL_OPERATOR_TOKEN,
+        warm: int = WARM_DEVICES,
     ) -> None:
+        """``warm``: devices that warm the stack up at start (0: start cold)."""
         self.port = port
+        self.warm = warm
+        self.warm_s: float | None = None
+        """How long the warm-up took (None: not warmed)."""
         self.host = host
         self.bedrock = bedrock
         self.log_dir = log_dir or (AWS_DIR / ".build" / "logs")
@@ -214,8 +243,49 @@ class LocalStack:
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         env["VIRTUAL_ENV"] = str(Path(sys.executable).parent.parent)
         cmd = [str(sls), "offline", "--stage", STAGE, "--host", self.host, *params]
+        cmd += ["--terminateIdleLambdaTime", str(KEEP_WARM_S)]  # the warm-up's processes stay
         self.procs.append(_start(cmd, env, self.log_dir / "serverless-offline.log", AWS_DIR))
         wait_port(self.port, 90, self.procs[-1])
+        if self.warm:
+            self.warm_up(self.warm)
+
+    def warm_up(self, devices: int = WARM_DEVICES, within: float = 90.0) -> float:
+        """``devices`` devices connect at once, each sends two frames at once and a ping, and
+        leaves; returns when their ``$disconnect`` ran (their connection items are gone), so
+        serverless-offline keeps that many warm handler processes per route (see the module's
+        docstring for why: without them a few devices streaming start a storm of cold
+        starts). Seconds taken; StackError if not done ``within`` seconds."""
+        from websockets.sync.client import connect
+
+        start = time.monotonic()
+        frame = json.dumps({"action": "sensor-data", "personas": [], "objetos": []})
+
+        def device(_: int) -> None:
+            with connect(self.url, proxy=None, open_timeout=within) as ws:
+                ws.send(frame)
+                ws.send(frame)
+                ws.send(json.dumps({"action": "ping"}))
+                while json.loads(ws.recv(timeout=within)).get("type") != "pong":
+                    pass
+
+        try:
+            with ThreadPoolExecutor(devices) as pool:
+                list(pool.map(device, range(devices)))
+        except (OSError, TimeoutError) as exc:
+            raise StackError(f"the warm-up failed: {exc!r}") from exc
+        db = self.dynamodb()
+        while time.monotonic() - start < within:
+            left = db.scan(
+                TableName=f"websocket-connections-{STAGE}",
+                FilterExpression="kind = :d",
+                ExpressionAttributeValues={":d": {"S": "device"}},
+                Select="COUNT",
+            )["Count"]
+            if left == 0:
+                self.warm_s = time.monotonic() - start
+                return self.warm_s
+            time.sleep(0.2)
+        raise StackError(f"the warm-up's devices were not disconnected after {within:g} s")
 
     def stop(self) -> None:
         for proc in reversed(self.procs):
@@ -251,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  ./run app --analyzer {stack.url}")
             print(f"  observers (operator consoles): {stack.observer_url}")
             print(f"  logs: {stack.log_dir}")
+            if stack.warm_s is not None:
+                print(f"  warmed up by {stack.warm} devices in {stack.warm_s:.1f} s")
             with contextlib.suppress(KeyboardInterrupt):
                 while all(p.poll() is None for p in stack.procs):
                     time.sleep(0.5)

@@ -42,18 +42,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    # started warm (LocalStack.warm_up): warm handler processes for every route, as a
+    # deployed API that has seen traffic
     with LocalStack(free_port(), log_dir=tmp_path_factory.mktemp("stack-logs")) as s:
-        asyncio.run(_warm_up(s.url))
+        assert s.warm_s is not None
         yield s
-
-
-async def _warm_up(url: str) -> None:
-    """Start a warm handler process per route, as a deployed API that has seen traffic."""
-    async with connect(url, proxy=None, open_timeout=30) as ws:
-        await ws.send(json.dumps({"action": "ping"}))
-        await asyncio.wait_for(ws.recv(), 30)
-        await ws.send(json.dumps({"action": "sensor-data", "personas": [], "objetos": []}))
-        await asyncio.sleep(2)
 
 
 def scene(name: str) -> list[dict[str, Any]]:
@@ -195,6 +188,13 @@ def test_an_observer_sees_a_devices_windows_and_a_bad_token_is_refused(
                     break
                 await asyncio.sleep(0.1)
             conn_id, answers = await device(stack.url, frames)
+            for _ in range(300):  # its $disconnect runs as its socket closes
+                if any(
+                    e.get("type") == "device-disconnected" and e.get("device") == conn_id
+                    for e in seen
+                ):
+                    break
+                await asyncio.sleep(0.1)
             rx.cancel()
         return conn_id, answers, seen
 
@@ -202,8 +202,8 @@ def test_an_observer_sees_a_devices_windows_and_a_bad_token_is_refused(
     mine = [e for e in seen if e.get("device") == conn_id]
     kinds = [e["type"] for e in mine]
     assert kinds[0] == "device-connected"
-    # (its device-disconnected came after the observer left in serverless-offline: not
-    # asserted here; the in-process tests check it)
+    assert kinds[-1] == "device-disconnected"  # while the observer still listens
+    assert kinds.count("device-disconnected") == 1
     windows = [e for e in mine if e["type"] == "window"]
     rows = stored(stack, conn_id)
     # every closed window, relevant or not: as many as the rules close on these arrivals
