@@ -2,6 +2,8 @@
 
     ./run python scripts/take_screenshots.py [--out docs/screenshots] [--scale 1.0]
     DISPLAY=:99 QT_QPA_PLATFORM=xcb ./run python scripts/take_screenshots.py --docks
+    DISPLAY=:99 trayer --edge top --align right &   # a system tray, then:
+    DISPLAY=:99 QT_QPA_PLATFORM=xcb ./run python scripts/take_screenshots.py --tray
 
 ``--docks`` (under a real X server: ``Xvfb :99 -screen 0 1920x1080x24``) opens the window at
 1280×800 with each dock in turn (Backend, Recordings, Serial device, Serial monitor on a fake
@@ -334,6 +336,50 @@ async def shoot_fleet(out: Path, size: tuple[int, int]) -> None:
         window.close()
 
 
+async def shoot_tray(out: Path, size: tuple[int, int]) -> None:
+    """The tray icon and an alert's desktop notification: needs a system tray on the X
+    server (``trayer --edge top --align right`` under Xvfb). Saves the screen's top strip,
+    window and notification, as ``tray-notification.png``."""
+    import shutil
+
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from intelivision_desktop.app.cli import build_parser
+    from intelivision_desktop.app.controller import SessionController
+    from intelivision_desktop.app.gui import demo_sources
+    from intelivision_desktop.app.wiring import ui_services
+    from intelivision_desktop.io.resources import demo_recording
+    from intelivision_desktop.ui.main_window import MainWindow
+
+    if not QSystemTrayIcon.isSystemTrayAvailable() or not shutil.which("import"):
+        raise SystemExit("screenshots: --tray needs a system tray and ImageMagick's import")
+    window = MainWindow(demo_sources(), ui_services())
+    window.resize(*size)
+    window.move(0, 0)
+    window.show()
+    ctl = SessionController(window, build_parser().parse_args([]), None)
+    window.set_alert_sound(True)  # View → Alert sound and notifications
+    await ctl.start(f"replay://{demo_recording('car_and_dog')}?speed=4")
+    await until(lambda: window.alerts.table.rowCount() > 0, within=60)
+    await asyncio.sleep(1.5)  # the notification's fade-in
+    _screen_strip(out / "tray-notification.png", window.frameGeometry().height())
+    await ctl.shutdown()
+    window.confirm_quit = False
+    window.close()
+
+
+def _screen_strip(path: Path, height: int) -> None:
+    """The X screen's top ``height`` pixels (window, tray and notification) to ``path``."""
+    import subprocess
+
+    full = path.with_name(f".root-{path.name}")
+    subprocess.run(["import", "-window", "root", str(full)], check=True)
+    crop = f"x{height}+0+0"
+    subprocess.run(["convert", str(full), "-crop", crop, "+repage", str(path)], check=True)
+    full.unlink()
+    sys.stdout.write(f"{path}\n")
+
+
 def _x11_saver(window: object, out: Path) -> Callable[[str], None]:
     import shutil
     import subprocess
@@ -366,8 +412,9 @@ def main() -> int:
         "--extras", action="store_true", help="silent backend, stale plot, repeats (X11)"
     )
     ap.add_argument("--fleet", action="store_true", help="the fleet console (X11, Node.js)")
+    ap.add_argument("--tray", action="store_true", help="an alert's notification (X11, tray)")
     args = ap.parse_args()
-    if (args.docks or args.extras or args.fleet) and args.size == "1280x760":
+    if (args.docks or args.extras or args.fleet or args.tray) and args.size == "1280x760":
         args.size = "1280x800"
     w, h = (int(x) for x in args.size.split("x"))
     home = Path(tempfile.mkdtemp(prefix="iv-shots-"))
@@ -388,6 +435,10 @@ def main() -> int:
         app = QApplication.instance()
         app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
         asyncio.run(shoot_fleet(args.out.resolve(), (w, h)), loop_factory=qasync.QEventLoop)
+    elif args.tray:
+        app = QApplication.instance()
+        app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
+        asyncio.run(shoot_tray(args.out.resolve(), (w, h)), loop_factory=qasync.QEventLoop)
     elif args.extras:
         sys.path.insert(0, str(ROOT))  # scripts.fake_board, tests.integration.backends
         app = QApplication.instance()

@@ -85,6 +85,7 @@ class SessionController:
         window.replay.speed_chosen.connect(lambda sp: self.remember(replay_speed=sp))
         window.replay.loop_chosen.connect(self._on_loop_chosen)
         window.speak_action.triggered.connect(lambda on: self.remember(speech_enabled=on))
+        window.alert_sound_action.triggered.connect(lambda on: self.remember(alert_sound=on))
         window.export_done.connect(self._on_export_done)
         window.new_token_requested.connect(self.new_pairing_token)
         window.alias_changed.connect(self._on_alias_changed)
@@ -104,7 +105,7 @@ class SessionController:
         w.speaker.set_rate(o.speech_rate)
         w.speaker.set_volume(o.speech_volume)
         w.speaker.set_repeat_quiet(o.speech_repeat_quiet_s)
-        w.alerts.sound = o.alert_sound
+        w.set_alert_sound(o.alert_sound)
         if o.speech_enabled:
             w.speaker.set_enabled(True)  # stays off, with the reason shown, if unavailable
         w.serve_port = o.serve_port

@@ -240,10 +240,16 @@ class MainWindow(QMainWindow):
             self.tr("Recordings"), "recordingsDock", QLabel("…", self)
         )
         self.recordings_dock.visibilityChanged.connect(self._on_recordings_shown)
-        tray = None
-        if QSystemTrayIcon.isSystemTrayAvailable():  # desktop notifications where there is one
-            tray = QSystemTrayIcon(self.windowIcon(), self)
-        self.alerts = AlertsPanel(self, tray=tray)
+        self.tray: QSystemTrayIcon | None = None
+        """The app's icon in the system tray, where there is one: it says how many alerts
+        wait, brings the window forward when clicked, and carries desktop notifications."""
+        if QSystemTrayIcon.isSystemTrayAvailable() and not self.windowIcon().isNull():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setObjectName("trayIcon")
+            self.tray.setToolTip(self.tr("InteliVision Desktop"))
+            self.tray.activated.connect(self._on_tray_activated)
+            self.tray.show()
+        self.alerts = AlertsPanel(self, tray=self.tray)
         self.alerts.names = self.names.name
         self.alerts_dock = self._dock(self.tr("Alerts"), "alertsDock", self.alerts)
         self.alerts.unacknowledged_changed.connect(self._on_unacknowledged)
@@ -504,6 +510,13 @@ class MainWindow(QMainWindow):
             self.tr("Put the window and its panels back as they were at first start")
         )
         self.reset_layout_action.triggered.connect(self.reset_layout)
+        self.alert_sound_action = view.addAction(self.tr("Alert &sound and notifications"))
+        self.alert_sound_action.setObjectName("alertSoundAction")
+        self.alert_sound_action.setCheckable(True)
+        self.alert_sound_action.setToolTip(
+            self.tr("Beep on each new alert, and show it as a desktop notification")
+        )
+        self.alert_sound_action.toggled.connect(self.set_alert_sound)
         view.addSeparator()
         self._build_language_menu(view)
         play = mb.addMenu(self.tr("&Playback"))
@@ -727,10 +740,31 @@ class MainWindow(QMainWindow):
                 self._asked = QSize(new)
         self._schedule_fit()
 
+    def set_alert_sound(self, on: bool) -> None:
+        """Beep and notify on each new alert (View → Alert sound and notifications)."""
+        self.alerts.sound = on
+        if self.alert_sound_action.isChecked() != on:
+            self.alert_sound_action.setChecked(on)
+
+    def _on_tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            if self.isMinimized():
+                self.showNormal()
+            else:
+                self.show()
+            self.raise_()
+            self.activateWindow()
+
     def _on_unacknowledged(self, n: int) -> None:
         """The Alerts dock says how many wait for the operator; a new one brings it forward."""
         title = self.tr("Alerts") if n == 0 else self.tr("Alerts (%n)", "", n)
         self.alerts_dock.setWindowTitle(title)
+        if self.tray is not None:
+            name = self.tr("InteliVision Desktop")
+            self.tray.setToolTip(f"{name} — {title}" if n else name)
         if n and not self.alerts_dock.isVisible():
             self.alerts_dock.show()
             self._front(self.alerts_dock)

@@ -1117,6 +1117,14 @@
         <translation>Dejar la ventana y sus paneles como estaban en el primer inicio</translation>
     </message>
     <message>
+        <source>Alert &amp;sound and notifications</source>
+        <translation>&amp;Sonido y notificaciones de alertas</translation>
+    </message>
+    <message>
+        <source>Beep on each new alert, and show it as a desktop notification</source>
+        <translation>Emitir un pitido con cada alerta nueva y mostrarla como notificación del escritorio</translation>
+    </message>
+    <message>
         <source>&amp;Playback</source>
         <translation>&amp;Reproducción</translation>
     </message>

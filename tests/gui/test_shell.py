@@ -84,6 +84,22 @@ def test_options_changed_in_the_window_are_kept_and_come_back(
     run(qloop, ctl2.shutdown())
 
 
+def test_alert_sound_is_a_view_menu_choice_that_is_kept(qtbot: object, tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path / "settings.json")
+    w = make_window(qtbot)
+    controller(w, store)
+    assert not w.alert_sound_action.isChecked()  # off by default: a quiet console
+    assert not w.alerts.sound
+    w.alert_sound_action.trigger()  # the operator's click
+    assert w.alerts.sound
+    assert saved(store)["alert_sound"] is True
+    # the next start comes up with it on
+    w2 = make_window(qtbot)
+    controller(w2, SettingsStore(store.path))
+    assert w2.alert_sound_action.isChecked()
+    assert w2.alerts.sound
+
+
 def test_a_url_speed_wins_over_the_kept_one(
     qloop: qasync.QEventLoop, qtbot: object, tmp_path: Path
 ) -> None:
