@@ -136,7 +136,8 @@ class Options:
     """A phrase said again for the same device only after this long (0: every time)."""
     # --- alerts (core/alerts.py)
     alert_silent_s: float = field(default=10.0, metadata=_range(1.0, 3600.0))
-    """A device that sends nothing for longer than this raises a "silent" alert."""
+    """A device that sends nothing for longer than this raises a "silent" alert (at least
+    this: longer for a device that sends slowly, 3× its usual gap, up to 2 minutes)."""
     alert_latency_s: float = field(default=6.0, metadata=_range(0.5, 600.0))
     """A description that takes longer than this raises a "latency" alert."""
     alert_fallback_rate: float = field(default=0.5, metadata=_range(0.0, 1.0))

@@ -39,7 +39,6 @@ in the operator's language.
 from __future__ import annotations
 
 import math
-import statistics
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -127,7 +126,13 @@ class AlertConfig:
 
 
 def _approaching(movement: str) -> bool:
-    return any(movement.startswith(m) for m in APPROACHING)
+    return movement.startswith(APPROACHING)
+
+
+def _median_low(gaps: deque[float]) -> float:
+    """statistics.median_low (the lower middle value), without its per-call overhead: this
+    runs for every frame."""
+    return sorted(gaps)[(len(gaps) - 1) // 2]
 
 
 def _within(obj: DetectedObject, metres: float) -> bool:
@@ -179,7 +184,8 @@ class AlertRules:
                 )
         elif frame.camera_active is True:
             self._camera_off.discard(dev)
-        out.extend(self._danger(frame))
+        if frame.objects:
+            out.extend(self._danger(frame))
         return out
 
     def on_activity(self, device_id: str, t_ms: float) -> None:
@@ -264,7 +270,7 @@ class AlertRules:
                         {
                             "silent_s": gap / 1000.0,
                             "threshold_s": limit / 1000.0,
-                            "typical_gap_s": statistics.median_low(gaps) / 1000.0 if gaps else None,
+                            "typical_gap_s": _median_low(gaps) / 1000.0 if gaps else None,
                         },
                         f"silent:{dev}",
                     )
@@ -296,9 +302,7 @@ class AlertRules:
             gaps = self._gaps[dev] = deque(maxlen=CADENCE_GAPS)
         gaps.append(t - last)
         cfg = self.config
-        cadence = min(
-            cfg.silent_cadence_factor * statistics.median_low(gaps), cfg.silent_max_s * 1000.0
-        )
+        cadence = min(cfg.silent_cadence_factor * _median_low(gaps), cfg.silent_max_s * 1000.0)
         self._limit_ms[dev] = max(cfg.silent_s * 1000.0, cadence)
 
     def _fallback(self, dev: str, now_ms: float) -> list[Alert]:
