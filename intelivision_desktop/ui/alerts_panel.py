@@ -76,9 +76,9 @@ class AlertsPanel(QWidget):
         self.sound = sound
         """Beep on each new alert."""
         self.tray = tray
+        """Where desktop notifications go (only if the system has a tray)."""
         self.names: Callable[[str], str] = lambda device_id: device_id
         """Device id → the name the operator knows it by (the window sets it)."""
-        """Where desktop notifications go (only if the system has a tray)."""
         self._alerts: list[Alert] = []
         """Newest first, as the rows."""
         self._acked: list[bool] = []
