@@ -40,8 +40,15 @@ from PySide6.QtWidgets import (
 )
 
 from intelivision_desktop.core.devices import DeviceNames
+from intelivision_desktop.core.fleet import FleetDevice
 from intelivision_desktop.core.model import Description, LinkState, Problem
-from intelivision_desktop.core.ports import DeviceRoster, FleetWatch, LineDevice, Playback
+from intelivision_desktop.core.ports import (
+    DeviceRoster,
+    FleetWatch,
+    LineDevice,
+    Playback,
+    ServedDevice,
+)
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.ui.alerts_panel import AlertsPanel
 from intelivision_desktop.ui.bridge import SessionBridge
@@ -881,15 +888,22 @@ class MainWindow(QMainWindow):
 
     # --- device names ---------------------------------------------------------------------
 
-    def _learn_devices(self) -> None:
+    def _learn_devices(self) -> bool:
+        """Learn what the source knows of its devices; True if a device's identity changed
+        (a device's frames can come before it says what it is: its name follows)."""
         src = self.session.source if self.session is not None else None
+        changed = False
+        devices: list[ServedDevice | FleetDevice] = []
         if isinstance(src, DeviceRoster):
-            for info in src.devices.values():
-                self.names.learn(info.device_id, info.user_agent, info.address)
+            devices = list(src.devices.values())
         elif isinstance(src, FleetWatch):
-            for dev in src.fleet.values():
-                if self.names.identity(dev.device_id).user_agent != dev.user_agent:
-                    self.names.learn(dev.device_id, dev.user_agent, dev.address)
+            devices = list(src.fleet.values())
+        if devices:
+            for d in devices:
+                ident = self.names.identity(d.device_id)
+                if (ident.user_agent, ident.address) != (d.user_agent, d.address):
+                    self.names.learn(d.device_id, d.user_agent, d.address)
+                    changed = True
         elif isinstance(src, LineDevice):
             product, port = src.board
             name = (
@@ -897,9 +911,11 @@ class MainWindow(QMainWindow):
                 if product
                 else (self.tr("Board on {port}").format(port=port) if port else "")
             )
-            for d in src.device_ids:
-                if d:
-                    self.names.learn(d, name=name)
+            for dev in src.device_ids:
+                if dev and self.names.identity(dev).name != name:
+                    self.names.learn(dev, name=name)
+                    changed = True
+        return changed
 
     def device_name(self, device_id: str | None = None) -> str:
         """The name shown for a device (the plotted one by default), with its address."""
@@ -1213,14 +1229,12 @@ class MainWindow(QMainWindow):
             return
         c = self.session.counters()
         self.connection.update_numbers(self.session.analyzer)
-        if isinstance(self.session.source, DeviceRoster):
-            self._learn_devices()
+        if self._learn_devices():
+            self._on_names_changed()
         if self.devices_dock.isVisible():
             self.devices.refresh(self.session.source)
-        if isinstance(self.session.source, FleetWatch):
-            self._learn_devices()
-            if self.fleet_dock.isVisible():
-                self.fleet.refresh(self.session.source, self.session.alert_rules.silent_threshold_s)
+        if isinstance(self.session.source, FleetWatch) and self.fleet_dock.isVisible():
+            self.fleet.refresh(self.session.source, self.session.alert_rules.silent_threshold_s)
         now = time.monotonic()
         rows = c.frames + c.samples  # camera frames, or a serial board's lines
         self._rate_samples.append((now, rows, c.descriptions))

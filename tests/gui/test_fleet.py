@@ -17,7 +17,9 @@ from intelivision_desktop.io.observer import ObserverSource
 from intelivision_desktop.ui.fleet_panel import WatchDialog, observer_url
 from intelivision_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import run, wait_until
-from tests.integration.fleet_backend import FleetBackend, fleet_scenario
+from tests.integration.fleet_backend import T0, FleetBackend, fleet_scenario, people
+
+PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) AppleWebKit Safari/604.1"
 
 
 def test_observer_url_from_what_the_operator_types() -> None:
@@ -90,6 +92,43 @@ def test_fleet_dock_three_devices_follow_and_filter(qloop: qasync.QEventLoop, qt
             combo.setCurrentIndex(0)  # All devices
             assert len(window.timeline.visible_rows()) == 3
             assert len(window.timeline.model.rows) == 3  # the filter hides, never drops
+        finally:
+            await ctl.shutdown()
+            await backend.stop()
+
+    run(qloop, scenario(), timeout=60)
+
+
+def test_a_device_named_after_its_first_window_is_named_above_the_plots(
+    qloop: qasync.QEventLoop, qtbot: Any
+) -> None:
+    """Windows of a device can reach the observer before what it said of itself (an observer
+    that joined mid-stream, a late connect event): the plots first name it by its id, and by
+    its name as soon as the stream says it."""
+    window = MainWindow(demo_sources(), ui_services())
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    ctl = SessionController(window, build_parser().parse_args([]))
+    window.confirm_quit = False
+
+    async def scenario() -> None:
+        backend = await FleetBackend().start()
+        try:
+            await ctl.start(observer_url(f"ws://127.0.0.1:{backend.port}/dev", backend.token))
+            await wait_until(lambda: bool(backend.observers))
+            await backend.window("conn-late", T0 + 2000, people(1))
+            await wait_until(lambda: window._device == "conn-late")
+            window._update_status()
+            assert window.plots.device_label == "Device: conn-late"
+            await backend.connect("conn-late", PHONE_UA, T0 + 2500)
+            await wait_until(lambda: "conn-late" in ctl.session.source.fleet)  # type: ignore[union-attr]
+            await wait_until(
+                lambda: ctl.session.source.fleet["conn-late"].user_agent == PHONE_UA  # type: ignore[union-attr]
+            )
+            window._update_status()  # the window's 1 Hz status tick
+            assert window.plots.device_label == "Device: iPhone (Safari) · 10.0.0.9"
+            assert window.windowTitle().startswith("iPhone (Safari)")
         finally:
             await ctl.shutdown()
             await backend.stop()
