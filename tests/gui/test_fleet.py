@@ -22,6 +22,17 @@ from tests.integration.fleet_backend import T0, FleetBackend, fleet_scenario, pe
 PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) AppleWebKit Safari/604.1"
 
 
+def fleet_window(qtbot: Any) -> tuple[MainWindow, SessionController]:
+    """The window at 1280×800 with its controller, as the app starts it."""
+    window = MainWindow(demo_sources(), ui_services())
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    ctl = SessionController(window, build_parser().parse_args([]))
+    window.confirm_quit = False
+    return window, ctl
+
+
 def test_observer_url_from_what_the_operator_types() -> None:
     assert observer_url("wss://abc.execute-api.eu-west-1.amazonaws.com/dev", "t0k") == (
         "observe+wss://abc.execute-api.eu-west-1.amazonaws.com/dev?role=observer&token=t0k"
@@ -35,12 +46,7 @@ def test_observer_url_from_what_the_operator_types() -> None:
 
 
 def test_fleet_dock_three_devices_follow_and_filter(qloop: qasync.QEventLoop, qtbot: Any) -> None:
-    window = MainWindow(demo_sources(), ui_services())
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    ctl = SessionController(window, build_parser().parse_args([]))
-    window.confirm_quit = False
+    window, ctl = fleet_window(qtbot)
 
     async def scenario() -> None:
         backend = await FleetBackend().start()
@@ -105,12 +111,7 @@ def test_a_device_named_after_its_first_window_is_named_above_the_plots(
     """Windows of a device can reach the observer before what it said of itself (an observer
     that joined mid-stream, a late connect event): the plots first name it by its id, and by
     its name as soon as the stream says it."""
-    window = MainWindow(demo_sources(), ui_services())
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    ctl = SessionController(window, build_parser().parse_args([]))
-    window.confirm_quit = False
+    window, ctl = fleet_window(qtbot)
 
     async def scenario() -> None:
         backend = await FleetBackend().start()
