@@ -1,7 +1,8 @@
 """The house's import rules, from its own import graph (issue 14):
 
 - import-linter's contracts in pyproject.toml (``[tool.importlinter]``): the layers app → ui →
-  (cloud) → io → core, no Qt below ui or in the Lambda handlers, the handlers on core and the
+  (cloud) → io → core, no Qt below ui or in the Lambda handlers, no io in ui (it binds to
+  core's capabilities and gets files and ports from app), the handlers on core and the
   synchronous Bedrock client only, nothing importing the handlers;
 - no circle between modules: for every import A → B of the package, no chain leads back from
   B to A (grimp, import-linter's graph; imports inside functions count, imports for type
