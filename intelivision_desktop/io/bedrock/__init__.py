@@ -34,12 +34,10 @@ from intelivision_desktop.core.bedrock_settings import (
 )
 from intelivision_desktop.io.bedrock.client import (
     MAX_TRACE_TEXT,
-    SYSTEM_PROMPT_FILE,
     BedrockClient,
     Post,
     StreamEvent,
     jsonable,
-    load_system_prompt,
     quiet_botocore_debug,
 )
 from intelivision_desktop.io.bedrock.faults import (
@@ -55,8 +53,10 @@ if TYPE_CHECKING:
         CREDENTIALS_RECHECK_S,
         MAX_TRACES,
         REPORT_INTERVAL_S,
+        SYSTEM_PROMPT_FILE,
         BedrockAnalyzer,
         bedrock_from_url,
+        load_system_prompt,
     )
     from intelivision_desktop.io.bedrock.handoff import hand_off, run_in_daemon_thread
 
@@ -66,6 +66,8 @@ _LAZY = {
     "REPORT_INTERVAL_S": "analyzer",
     "BedrockAnalyzer": "analyzer",
     "bedrock_from_url": "analyzer",
+    "SYSTEM_PROMPT_FILE": "analyzer",
+    "load_system_prompt": "analyzer",
     "hand_off": "handoff",
     "run_in_daemon_thread": "handoff",
 }

@@ -57,13 +57,13 @@ from intelivision_desktop.core.bedrock_settings import BedrockSettings, settings
 from intelivision_desktop.core.model import Frame, LinkState, Summary, Window
 from intelivision_desktop.core.pipeline import ClosedWindow, DevicePipeline, description_of
 from intelivision_desktop.core.ports import AnalyzerSink
-from intelivision_desktop.core.prompt import build_prompt, build_user_message, clean_answer
-from intelivision_desktop.io.bedrock.client import (
-    BedrockClient,
-    StreamEvent,
-    jsonable,
-    load_system_prompt,
+from intelivision_desktop.core.prompt import (
+    INSTRUCTIONS_ES,
+    build_prompt,
+    build_user_message,
+    clean_answer,
 )
+from intelivision_desktop.io.bedrock.client import BedrockClient, StreamEvent, jsonable
 from intelivision_desktop.io.bedrock.faults import (
     BedrockFailure,
     classify,
@@ -71,8 +71,27 @@ from intelivision_desktop.io.bedrock.faults import (
     no_credentials,
 )
 from intelivision_desktop.io.bedrock.handoff import hand_off, run_in_daemon_thread
+from intelivision_desktop.io.resources import resources_dir
 
 log = logging.getLogger(__name__)
+
+SYSTEM_PROMPT_FILE = "system_es.txt"
+
+
+def load_system_prompt() -> str:
+    """``resources/prompts/system_es.txt``; the built-in instructions if it is missing.
+
+    Here, not in the client: the serverless handlers use the client and never this (the
+    agent carries its own instructions), and a Lambda has neither the resources folder nor
+    platformdirs."""
+    try:
+        path = resources_dir() / "prompts" / SYSTEM_PROMPT_FILE
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("system prompt not readable (%s); using the built-in instructions", exc)
+        return INSTRUCTIONS_ES
+    return text or INSTRUCTIONS_ES
+
 
 REPORT_INTERVAL_S = 30.0
 """A problem of one kind is reported at most this often (the rest are counted into it)."""

@@ -23,32 +23,16 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from intelivision_desktop.core.bedrock_settings import BedrockSettings
 from intelivision_desktop.core.codec import json_safe
-from intelivision_desktop.core.prompt import INSTRUCTIONS_ES
 from intelivision_desktop.io.bedrock.faults import MalformedStream
 
 log = logging.getLogger(__name__)
 
 MAX_TRACE_TEXT = 4000
 """Longest text kept from one value of a trace (longer text is cut, with "…")."""
-SYSTEM_PROMPT_FILE = "system_es.txt"
-
-
-def load_system_prompt() -> str:
-    """``resources/prompts/system_es.txt``; the built-in instructions if it is missing."""
-    from intelivision_desktop.io.resources import resources_dir
-
-    try:
-        path: Path = resources_dir() / "prompts" / SYSTEM_PROMPT_FILE
-        text = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        log.warning("system prompt not readable (%s); using the built-in instructions", exc)
-        return INSTRUCTIONS_ES
-    return text or INSTRUCTIONS_ES
 
 
 @dataclass(frozen=True, slots=True)
