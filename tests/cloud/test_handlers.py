@@ -160,10 +160,34 @@ def test_the_handlers_describe_as_the_embedded_rules_window_for_window(
     ]
 
 
+class AtomicOperations:
+    """The DynamoDB client with each operation atomic, as DynamoDB's are.
+
+    moto's in-process backend reads and writes an item without a lock: two threads' ``ADD seq
+    1`` can both read the same value, two conditional updates can both pass. Real DynamoDB
+    never does that. Serialising each call keeps the handlers' own interleaving (number, put,
+    claim, read, in any order across invocations) while each call is one atomic step."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+        self.exceptions = client.exceptions
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._client, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return method(*args, **kwargs)
+
+        return call
+
+
 def test_concurrent_invocations_lose_no_frame_and_describe_each_window_once(
     cloud: tuple[Backend, Posted, Any],
 ) -> None:
     b, posted, db = cloud
+    b.store.db = AtomicOperations(b.store.db)
     claims: list[Any] = []
     closed_windows: list[Any] = []
     real_claim = b.store.claim
