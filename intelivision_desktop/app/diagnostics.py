@@ -20,6 +20,7 @@ from intelivision_desktop import APP_TITLE, __version__
 from intelivision_desktop.app.logs import APP_NAME, latest_log_file, log_dir
 from intelivision_desktop.app.settings import config_dir, settings_path
 from intelivision_desktop.core.redact import redact
+from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.resources import recordings_dir
 
 if TYPE_CHECKING:
@@ -239,8 +240,9 @@ def _session(session: Session | None) -> list[tuple[str, str]]:
     if session.recorder is None:
         rows.append(("Recording", "no"))
     else:
-        path = getattr(session.recorder, "path", None)
-        rows.append(("Recording", f"to {path}" if path is not None else "yes"))
+        recorder = session.recorder
+        where = f"to {recorder.path}" if isinstance(recorder, JsonlRecorder) else "yes"
+        rows.append(("Recording", where))
     return rows
 
 
