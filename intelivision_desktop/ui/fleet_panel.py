@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from intelivision_desktop.core.fleet import PREFIX
 from intelivision_desktop.core.ports import FleetWatch, Source
-from intelivision_desktop.ui.l10n import clock, dec, num, translate
+from intelivision_desktop.ui.l10n import clock, dec, grouped, num, translate
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("FleetPanel", "Device"),
@@ -140,12 +140,12 @@ class FleetPanel(QWidget):
                     item.setToolTip(f"{dev_id}\n{d.user_agent}\n{d.address}".strip())
                 if col == COL_STATE:
                     item.setForeground(QColor(STATE_COLOURS[state]))
-        summary = self.tr("{live} connected, {silent} silent, {gone} gone · {observers} observers")
-        summary = summary.format(
+        n = source.observers
+        summary = self.tr("{live} connected, {silent} silent, {gone} gone · {observers}").format(
             live=num(counts["connected"]),
             silent=num(counts["silent"]),
             gone=num(counts["gone"]),
-            observers=num(source.observers),
+            observers=grouped(self.tr("%n observer(s)", "", n), n),
         )
         if source.bad_events:
             summary = self.tr("{summary} · {bad} bad events").format(

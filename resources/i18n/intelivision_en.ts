@@ -39,6 +39,16 @@
     </message>
 </context>
 <context>
+    <name>FleetPanel</name>
+    <message numerus="yes">
+        <source>%n observer(s)</source>
+        <translation>
+            <numerusform>%n observer</numerusform>
+            <numerusform>%n observers</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Alerts (%n)</source>

@@ -856,8 +856,15 @@
         <translation>No está observando ningún despliegue.</translation>
     </message>
     <message>
-        <source>{live} connected, {silent} silent, {gone} gone · {observers} observers</source>
-        <translation>{live} conectados, {silent} en silencio, {gone} se fueron · {observers} observadores</translation>
+        <source>{live} connected, {silent} silent, {gone} gone · {observers}</source>
+        <translation>{live} conectados, {silent} en silencio, {gone} se fueron · {observers}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n observer(s)</source>
+        <translation>
+            <numerusform>%n observador</numerusform>
+            <numerusform>%n observadores</numerusform>
+        </translation>
     </message>
     <message>
         <source>{summary} · {bad} bad events</source>

@@ -81,6 +81,7 @@ def test_fleet_dock_three_devices_follow_and_filter(qloop: qasync.QEventLoop, qt
             assert names[2] == "InteliVision app 1.2"
             states = [table.item(r, 6).text() for r in range(3)]
             assert states == ["connected", "connected", "gone"]
+            assert "2 connected, 0 silent, 1 gone · 2 observers" in window.fleet.summary.text()
             assert table.item(1, 4).text() == "100.0 %"  # conn-b's description was a fallback
             assert table.item(1, 5).text() == "Coche acercándose"
 
