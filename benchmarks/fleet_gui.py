@@ -102,7 +102,7 @@ async def measure(devices: int, seconds: float) -> dict[str, list[float] | int]:
         window.timeline.table.viewport().repaint()
         frame_ms.append((time.perf_counter() - t0) * 1000)
         t1 = time.perf_counter()
-        window.fleet.refresh(watcher.source)
+        window.fleet.refresh(watcher.source, stores=watcher.stores)  # as the window's tick
         fleet_ms.append((time.perf_counter() - t1) * 1000)
         await asyncio.sleep(1 / 30)
     stop.set()

@@ -7,28 +7,33 @@ plots (and the timeline's device filter) follow that device.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtGui import QColor
+import pyqtgraph as pg
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from intelivision_desktop.core.channels import CAMERA_CHANNELS, ChannelStore
 from intelivision_desktop.core.fleet import PREFIX
 from intelivision_desktop.core.ports import FleetWatch, Source
 from intelivision_desktop.ui.l10n import clock, dec, grouped, num, translate
+from intelivision_desktop.ui.plots import PALETTE
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("FleetPanel", "Device"),
@@ -48,10 +53,14 @@ STATES = {
 }
 STATE_COLOURS = {"connected": "#2e7d32", "silent": "#b26a00", "gone": "#888888"}
 DEVICE_ROLE = Qt.ItemDataRole.UserRole + 1
+SWATCH_ROLE = Qt.ItemDataRole.UserRole + 2
+COMPARE_CHANNELS = tuple(s for s in CAMERA_CHANNELS if s.group != "latency")
+"""What the comparison plot offers: a window summary's channels, one device per colour."""
 
 
 class FleetPanel(QWidget):
-    """The devices of a watched deployment; selecting a row follows it."""
+    """The devices of a watched deployment; selecting a row follows it. Beside the table, one
+    channel of every device overlaid, each in the colour of its row's swatch."""
 
     device_selected = Signal(str)
 
@@ -71,9 +80,46 @@ class FleetPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._on_select)
         self.summary = QLabel(self.tr("Not watching a deployment."), self)
         self.summary.setObjectName("fleetSummary")
+        self.compare_combo = QComboBox(self)
+        self.compare_combo.setObjectName("fleetCompareChannel")
+        self.compare_combo.setToolTip(self.tr("The channel compared across devices"))
+        for spec in COMPARE_CHANNELS:
+            label = QCoreApplication.translate("Channels", spec.display)
+            self.compare_combo.addItem(label, spec.name)
+        self.compare_combo.currentIndexChanged.connect(lambda _i: self._draw())
+        self.compare = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.compare.setObjectName("fleetCompare")
+        self.compare.setMinimumWidth(240)
+        self.compare.showGrid(x=True, y=True, alpha=0.25)
+        self.compare.getAxis("bottom").setStyle(maxTickLevel=1)
+        self.compare.getAxis("left").setStyle(maxTickLevel=0)  # no grey line every few pixels
+        self.compare.hideButtons()
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._looks: dict[str, tuple[str, bool]] = {}
+        """Each curve's colour and whether it is the followed one, as last drawn."""
+        self._drawn: dict[str, tuple[str, int, int]] = {}
+        """Each curve's channel, its store's sample count and the store, as last drawn."""
+        self._stores: Mapping[str, ChannelStore] = {}
+        self._swatches: dict[str, QIcon] = {}
+        self.apply_palette()
+        left = QWidget(self)
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(0, 0, 0, 0)
+        left_lay.addWidget(self.table, 1)
+        left_lay.addWidget(self.summary)
+        right = QWidget(self)
+        right_lay = QVBoxLayout(right)
+        right_lay.setContentsMargins(0, 0, 0, 0)
+        right_lay.addWidget(self.compare_combo)
+        right_lay.addWidget(self.compare, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 400])  # the table first: its columns need the room
         lay = QVBoxLayout(self)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.summary)
+        lay.addWidget(self.splitter)
         self.following: str | None = None
         self.names: Callable[[str], str] = str
         """The name shown for a device id (the window's device names)."""
@@ -96,13 +142,20 @@ class FleetPanel(QWidget):
             self.table.selectRow(self._order.index(device_id))
 
     def refresh(
-        self, source: Source | None, silent_after: Callable[[str], float] | None = None
+        self,
+        source: Source | None,
+        silent_after: Callable[[str], float] | None = None,
+        stores: Mapping[str, ChannelStore] | None = None,
     ) -> None:
         """Show ``source``'s devices; ``silent_after``: a device's silent threshold in
-        seconds (the alert rules'; :data:`~intelivision_desktop.core.fleet.SILENT_S` if None)."""
+        seconds (the alert rules'; :data:`~intelivision_desktop.core.fleet.SILENT_S` if None);
+        ``stores``: the session's channel stores by device, for the comparison plot (None:
+        those given before)."""
         if not isinstance(source, FleetWatch):
             self.table.setRowCount(0)
             self._order = []
+            self._stores = {}
+            self._draw()
             self.summary.setText(self.tr("Not watching a deployment."))
             return
         now = self.clock()
@@ -138,6 +191,10 @@ class FleetPanel(QWidget):
                 if col == 0:
                     item.setData(DEVICE_ROLE, dev_id)
                     item.setToolTip(f"{dev_id}\n{d.user_agent}\n{d.address}".strip())
+                    colour = self.colour(dev_id)
+                    if item.data(SWATCH_ROLE) != colour:  # setIcon re-measures the column
+                        item.setIcon(self._swatch(colour))
+                        item.setData(SWATCH_ROLE, colour)
                 if col == COL_STATE:
                     item.setForeground(QColor(STATE_COLOURS[state]))
         n = source.observers
@@ -156,6 +213,64 @@ class FleetPanel(QWidget):
                 summary=summary, device=self.names(self.following)
             )
         self.summary.setText(summary)
+        if stores is not None:
+            self._stores = stores
+        self._draw()
+
+    # --- the comparison plot ----------------------------------------------------------------
+
+    def colour(self, device_id: str) -> str:
+        """The device's colour: its row's swatch and its curve (kept while it is listed)."""
+        i = self._order.index(device_id) if device_id in self._order else 0
+        return PALETTE[i % len(PALETTE)]
+
+    def _swatch(self, colour: str) -> QIcon:
+        icon = self._swatches.get(colour)
+        if icon is None:
+            pixmap = QPixmap(10, 10)
+            pixmap.fill(QColor(colour))
+            icon = self._swatches[colour] = QIcon(pixmap)
+        return icon
+
+    def apply_palette(self) -> None:
+        pal = QGuiApplication.palette()
+        self.compare.setBackground(pal.color(QPalette.ColorRole.Base))
+        text = pal.color(QPalette.ColorRole.Text)
+        for side in ("left", "bottom"):
+            axis = self.compare.getAxis(side)
+            axis.setTextPen(text)
+            axis.setPen(text)
+
+    def _draw(self) -> None:
+        """One curve per listed device with data in the chosen channel; the followed device
+        drawn thicker, on top."""
+        name = self.compare_combo.currentData()
+        shown: set[str] = set()
+        view = self.compare.getViewBox()
+        view.disableAutoRange()  # one range update for the lot, not one per curve
+        for dev in self._order:
+            store = self._stores.get(dev)
+            if store is None or len(store) == 0 or name not in store.names:
+                continue
+            curve = self._curves.get(dev)
+            if curve is None:
+                curve = self._curves[dev] = self.compare.plot([], [])
+            followed = dev == self.following
+            look = (self.colour(dev), followed)
+            if self._looks.get(dev) != look:
+                curve.setPen(pg.mkPen(look[0], width=3 if followed else 1.5))
+                curve.setZValue(1 if followed else 0)
+                self._looks[dev] = look
+            drawn = (name, store.total, id(store))
+            if self._drawn.get(dev) != drawn:  # new windows since the last tick, or a new channel
+                curve.setData(store.times(), store.column(name), connect="finite")
+                self._drawn[dev] = drawn
+            shown.add(dev)
+        for dev in [d for d in self._curves if d not in shown]:
+            self.compare.removeItem(self._curves.pop(dev))
+            self._looks.pop(dev, None)
+            self._drawn.pop(dev, None)
+        view.enableAutoRange()
 
 
 def observer_url(address: str, token: str) -> str:

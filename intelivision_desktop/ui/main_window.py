@@ -825,7 +825,7 @@ class MainWindow(QMainWindow):
         if watching:
             self._front(self.fleet_dock)
         self.fleet.following = None
-        self.fleet.refresh(session.source, session.alert_rules.silent_threshold_s)
+        self.fleet.refresh(session.source, session.alert_rules.silent_threshold_s, session.stores)
         if not session.analyzer.url.startswith(("embedded://", "remote://")):
             self.connection.url.setText(session.analyzer.url)
             self.backend_dock.show()
@@ -1234,7 +1234,8 @@ class MainWindow(QMainWindow):
         if self.devices_dock.isVisible():
             self.devices.refresh(self.session.source)
         if isinstance(self.session.source, FleetWatch) and self.fleet_dock.isVisible():
-            self.fleet.refresh(self.session.source, self.session.alert_rules.silent_threshold_s)
+            s = self.session
+            self.fleet.refresh(s.source, s.alert_rules.silent_threshold_s, s.stores)
         now = time.monotonic()
         rows = c.frames + c.samples  # camera frames, or a serial board's lines
         self._rate_samples.append((now, rows, c.descriptions))
@@ -1330,6 +1331,7 @@ class MainWindow(QMainWindow):
 
     def _on_scheme(self, *_: object) -> None:
         self.plots.apply_palette()
+        self.fleet.apply_palette()
 
     # --- persistence ----------------------------------------------------------------------
 

@@ -856,6 +856,10 @@
         <translation>No está observando ningún despliegue.</translation>
     </message>
     <message>
+        <source>The channel compared across devices</source>
+        <translation>El canal que se compara entre dispositivos</translation>
+    </message>
+    <message>
         <source>{live} connected, {silent} silent, {gone} gone · {observers}</source>
         <translation>{live} conectados, {silent} en silencio, {gone} se fueron · {observers}</translation>
     </message>

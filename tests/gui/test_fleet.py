@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import qasync
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -84,6 +85,24 @@ def test_fleet_dock_three_devices_follow_and_filter(qloop: qasync.QEventLoop, qt
             assert "2 connected, 0 silent, 1 gone · 2 observers" in window.fleet.summary.text()
             assert table.item(1, 4).text() == "100.0 %"  # conn-b's description was a fallback
             assert table.item(1, 5).text() == "Coche acercándose"
+
+            # the comparison plot: a curve per device with data, in its row's colour
+            curves = window.fleet._curves
+            assert set(curves) == {"conn-a", "conn-b", "conn-c"}
+            stores = ctl.session.stores  # type: ignore[union-attr]
+            for row, dev in enumerate(["conn-a", "conn-b", "conn-c"]):
+                x, y = curves[dev].getData()
+                np.testing.assert_array_equal(x, stores[dev].times())
+                np.testing.assert_array_equal(y, stores[dev].column("people"))
+                colour = curves[dev].opts["pen"].color().name()
+                swatch = table.item(row, 0).icon().pixmap(10, 10).toImage().pixelColor(5, 5)
+                assert swatch.name() == colour
+            assert len({c.opts["pen"].color().name() for c in curves.values()}) == 3
+            combo = window.fleet.compare_combo
+            combo.setCurrentIndex(combo.findData("objects"))
+            _, y = curves["conn-b"].getData()
+            assert list(y) == list(stores["conn-b"].column("objects"))
+            assert max(y) > 0  # conn-b's windows had cars
 
             table.selectRow(1)
             assert window.plots.store is ctl.session.stores["conn-b"]  # type: ignore[union-attr]
