@@ -430,6 +430,9 @@ def main() -> int:
     from intelivision_desktop.app.gui import make_app
 
     make_app()
+    from intelivision_desktop.app.i18n import install_translators
+
+    install_translators(QApplication.instance(), "en")  # as the app does: plurals, "1 row"
     if args.fleet:
         sys.path.insert(0, str(ROOT))  # scripts.cloud_local
         app = QApplication.instance()
