@@ -12,7 +12,7 @@ import socket
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from intelivision_desktop.core.alerts import AlertConfig
@@ -21,7 +21,9 @@ from intelivision_desktop.core.backoff import BackoffPolicy
 from intelivision_desktop.core.session import Session
 from intelivision_desktop.io.recorder import JsonlRecorder
 from intelivision_desktop.io.registry import UrlError, analyzer_for, open_analyzer, open_source
-from intelivision_desktop.ui.services import Services
+
+if TYPE_CHECKING:
+    from intelivision_desktop.ui.services import Services
 
 
 class CliError(Exception):
@@ -191,7 +193,9 @@ def analyzer_window(args: argparse.Namespace) -> int:
 
 
 def ui_services() -> Services:
-    """The window's files and ports: the real ones (see :mod:`intelivision_desktop.ui.services`)."""
+    """The window's files and ports: the real ones (see :mod:`intelivision_desktop.ui.services`).
+
+    Imported here, not at the top: a headless run never builds a window."""
     from intelivision_desktop.io.export import (
         export_descriptions_list_csv,
         export_table_csv,
@@ -201,6 +205,7 @@ def ui_services() -> Services:
     from intelivision_desktop.io.resources import exports_dir, recordings_dir
     from intelivision_desktop.io.serial_source import list_ports
     from intelivision_desktop.io.server import DEFAULT_PORT
+    from intelivision_desktop.ui.services import Services
 
     return Services(
         list_ports=list_ports,
