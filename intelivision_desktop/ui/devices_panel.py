@@ -7,10 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -18,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from intelivision_desktop.core.ports import DeviceRoster, Source
 from intelivision_desktop.ui.l10n import clock, dec, num, translate
+from intelivision_desktop.ui.table_model import device_table
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("DevicesPanel", "Device"),
@@ -69,16 +67,8 @@ class DevicesPanel(QWidget):
         self.qr.setToolTip(
             self.tr("Scan with the phone to connect it (Socket.IO URL, token included)")
         )
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setObjectName("devicesTable")
-        self.table.setHorizontalHeaderLabels([translate("DevicesPanel", c) for c in COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        h = self.table.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        titles = [translate("DevicesPanel", c) for c in COLUMNS]
+        self.table = device_table(self, "devicesTable", titles, stretch=6)
         self.table.itemSelectionChanged.connect(self._on_select)
         self.summary = QLabel("", self)
         lay = QVBoxLayout(self)

@@ -14,16 +14,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,6 +31,7 @@ from intelivision_desktop.core.fleet import PREFIX
 from intelivision_desktop.core.ports import FleetWatch, Source
 from intelivision_desktop.ui.l10n import clock, dec, grouped, num, translate
 from intelivision_desktop.ui.plots import PALETTE
+from intelivision_desktop.ui.table_model import device_table
 
 COLUMNS = (
     QT_TRANSLATE_NOOP("FleetPanel", "Device"),
@@ -67,16 +65,8 @@ class FleetPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fleetPanel")
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setObjectName("fleetTable")
-        self.table.setHorizontalHeaderLabels([translate("FleetPanel", c) for c in COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        h = self.table.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        titles = [translate("FleetPanel", c) for c in COLUMNS]
+        self.table = device_table(self, "fleetTable", titles, stretch=5)
         self.table.itemSelectionChanged.connect(self._on_select)
         self.summary = QLabel(self.tr("Not watching a deployment."), self)
         self.summary.setObjectName("fleetSummary")

@@ -1,11 +1,12 @@
-"""A read-only table model over a Python list with fixed column titles."""
+"""A read-only table model over a Python list with fixed column titles, and the set-up of the
+devices tables."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -54,3 +55,20 @@ class ListTableModel[T](QAbstractTableModel):
 
     def clear(self) -> None:
         self.replace_all([])
+
+
+def device_table(parent: QWidget, name: str, titles: list[str], stretch: int) -> QTableWidget:
+    """A read-only table of devices, one row each (the Devices and Fleet docks): whole rows
+    selected one at a time, columns sized to their contents but ``stretch``, which takes the
+    room left."""
+    table = QTableWidget(0, len(titles), parent)
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(titles)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
