@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,13 @@ async def until(pred: Callable[[], bool], within: float = 20.0) -> None:
             traceback.print_stack(limit=3)
             raise SystemExit("screenshots: the window did not get there in time")
         await asyncio.sleep(0.02)
+
+
+async def close(ctl: Any, window: Any) -> None:
+    """End the session and close the window without asking (a recording may be open)."""
+    await ctl.shutdown()
+    window.confirm_quit = False
+    window.close()
 
 
 async def shoot(out: Path, size: tuple[int, int]) -> None:
@@ -85,8 +93,7 @@ async def shoot(out: Path, size: tuple[int, int]) -> None:
     await asyncio.sleep(0.2)
     save(dialog, "export-dialog.png")
     dialog.close()
-    await ctl.shutdown()
-    window.close()
+    await close(ctl, window)
 
 
 async def phone(url: str, user_agent: str, scene: str, stop: asyncio.Event) -> None:
@@ -182,9 +189,7 @@ async def shoot_docks(out: Path, size: tuple[int, int]) -> None:
     save("devices")
     stop.set()
     await asyncio.gather(*phones, return_exceptions=True)
-    await ctl.shutdown()
-    window.confirm_quit = False
-    window.close()
+    await close(ctl, window)
 
 
 async def shoot_extras(out: Path, size: tuple[int, int]) -> None:
@@ -255,9 +260,7 @@ async def shoot_extras(out: Path, size: tuple[int, int]) -> None:
     await until(lambda: window.timeline.model.rowCount() >= 2, 60)
     await asyncio.sleep(3.0)
     save("timeline-repeats")
-    await ctl.shutdown()
-    window.confirm_quit = False
-    window.close()
+    await close(ctl, window)
 
 
 async def shoot_fleet(out: Path, size: tuple[int, int]) -> None:
@@ -331,9 +334,7 @@ async def shoot_fleet(out: Path, size: tuple[int, int]) -> None:
         save("fleet-alerts")
         done.set()
         await asyncio.gather(*phones, return_exceptions=True)
-        await ctl.shutdown()
-        window.confirm_quit = False
-        window.close()
+        await close(ctl, window)
 
 
 async def shoot_tray(out: Path, size: tuple[int, int]) -> None:
@@ -363,9 +364,7 @@ async def shoot_tray(out: Path, size: tuple[int, int]) -> None:
     await until(lambda: window.alerts.table.rowCount() > 0, within=60)
     await asyncio.sleep(1.5)  # the notification's fade-in
     _screen_strip(out / "tray-notification.png", window.frameGeometry().height())
-    await ctl.shutdown()
-    window.confirm_quit = False
-    window.close()
+    await close(ctl, window)
 
 
 def _screen_strip(path: Path, height: int) -> None:
